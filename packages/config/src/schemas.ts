@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Values people paste from examples and tutorials; never acceptable as a real secret. */
+const PLACEHOLDER_SECRETS = new Set([
+  'changeme',
+  'change-me',
+  'change_me',
+  'changethis',
+  'change-this',
+  'secret',
+  'password',
+  'your-secret',
+  'your-secret-here',
+  'your_secret_here',
+  'your-secret-key',
+  'please-change-me',
+  'replace-me',
+  'replace-with-a-real-secret',
+  'insert-secret-here',
+  'better-auth-secret',
+  'jwt-secret',
+  'supersecret',
+  'super-secret',
+  'todo',
+  'xxx',
+]);
+
+/** Options of {@link secretSchema}. */
+export type SecretSchemaOptions = {
+  /** Minimum length in UTF-8 bytes. Default 32 (256 bits, enough for HS256 and Better Auth). */
+  minBytes?: number;
+};
+
+/** A secret string: at least `minBytes` UTF-8 bytes, not a known placeholder, not one character repeated. */
+export function secretSchema({ minBytes = 32 }: SecretSchemaOptions = {}) {
+  return z
+    .string()
+    .refine((value) => !isPlaceholder(value), { message: 'is a placeholder value; generate a real secret (e.g. `openssl rand -base64 32`)', abort: true })
+    .refine((value) => Buffer.byteLength(value, 'utf8') >= minBytes, { message: `must be at least ${minBytes} bytes` })
+    .refine((value) => new Set(value).size > 1, { message: 'is one character repeated; generate a real secret' });
+}
+
+function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER_SECRETS.has(value.trim().toLowerCase());
+}
+
+/** An absolute http(s) URL; a trailing slash is removed so URLs compare and concatenate cleanly. */
+export function urlSchema() {
+  return z
+    .string()
+    .trim()
+    .refine(isHttpUrl, { message: 'must be an absolute http(s) URL' })
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+const DURATION = /^(\d+)(s|m|h|d)?$/;
+
+/** A duration like `30s`, `15m`, `1h`, `7d`, or a bare integer of seconds; parsed to a number of seconds. */
+export function durationSchema() {
+  return z
+    .string()
+    .trim()
+    .regex(DURATION, { message: 'must be a duration like 30s, 15m, 1h, 7d or a number of seconds' })
+    .transform((value) => {
+      const [, amount = '0', unit = 's'] = DURATION.exec(value) ?? [];
+      return Number(amount) * SECONDS_PER_UNIT[unit as keyof typeof SECONDS_PER_UNIT];
+    });
+}
+
+/** A comma-separated list: `"a, b,,c"` becomes `['a', 'b', 'c']`. */
+export function commaListSchema() {
+  return z.string().transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+}
+
+/** A TCP port, 0–65535, given as a string of digits (0 asks the OS for an ephemeral port). */
+export function portSchema() {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}$/, { message: 'must be an integer from 0 to 65535' })
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65_535, { message: 'must be an integer from 0 to 65535' }));
+}
+
+/** `NODE_ENV`: `development`, `test` or `production`; default `development`. */
+export function nodeEnvSchema() {
+  return z.enum(['development', 'test', 'production']).default('development');
+}
