@@ -1,0 +1,97 @@
+// Starts every service on the embedded default (or whatever .env / the environment says),
+// auth first, then the resource services once auth answers, and prints their URLs.
+//   npm start          → node scripts/start.mjs
+//   npm run dev        → node scripts/start.mjs --watch   (reload on change)
+// Ctrl-C or SIGTERM stops them all gracefully; if one service dies, the others are stopped too.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const watch = process.argv.includes('--watch');
+
+if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
+
+const authPort = process.env.AUTH_PORT ?? '3000';
+const tasksPort = process.env.TASKS_PORT ?? '3001';
+const authUrl = process.env.AUTH_URL ?? `http://localhost:${authPort}`;
+
+/** The services in start order; each must answer `ready` before the next starts. */
+const services = [
+  { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://127.0.0.1:${authPort}/healthz` },
+  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://127.0.0.1:${tasksPort}/healthz` },
+];
+
+const colors = { auth: '\x1b[36m', tasks: '\x1b[35m' };
+const children = new Map();
+let stopping = false;
+
+function prefixLines(name, stream, target) {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) target.write(`${colors[name] ?? ''}${name.padEnd(5)}\x1b[0m | ${line}\n`);
+  });
+}
+
+function start(service) {
+  const args = watch ? ['--import', 'tsx', '--watch', service.entry] : ['--import', 'tsx', service.entry];
+  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixLines(service.name, child.stdout, process.stdout);
+  prefixLines(service.name, child.stderr, process.stderr);
+  children.set(service.name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      console.error(`${service.name} exited (${signal ?? code}); stopping the others`);
+      stop(code === 0 ? 1 : (code ?? 1));
+    } else if (children.size === 0) {
+      process.exit(process.exitCode ?? 0);
+    }
+  });
+}
+
+async function waitUntilReady(service, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!children.has(service.name)) return false;
+    try {
+      const response = await fetch(service.ready, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+function stop(exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = exitCode;
+  if (children.size === 0) process.exit(exitCode);
+  for (const child of children.values()) child.kill('SIGTERM');
+  setTimeout(() => process.exit(exitCode || 1), 15_000).unref();
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+for (const service of services) {
+  start(service);
+  if (!(await waitUntilReady(service))) {
+    console.error(`${service.name} did not become healthy; stopping`);
+    stop(1);
+    break;
+  }
+}
+
+if (!stopping) {
+  console.log('\nTessera is running:');
+  for (const service of services) console.log(`  ${service.name.padEnd(6)} ${service.url}`);
+  console.log(`  JWKS   ${authUrl}/api/auth/jwks\n  docs   http://localhost:${tasksPort}/docs\n\nCtrl-C stops everything.\n`);
+}
