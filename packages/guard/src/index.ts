@@ -1,0 +1,15 @@
+export { createVerifier } from './verifier.ts';
+export type { Verifier } from './verifier.ts';
+export type { VerifierOptions } from './options.ts';
+export type { JwksOptions } from './keys/jwks-source.ts';
+export type { StaticKeys } from './keys/static-keys.ts';
+export type { CacheOptions } from './cache.ts';
+export { isAlgorithm } from './algorithms.ts';
+export type { Algorithm } from './algorithms.ts';
+export { GuardConfigError, GuardError, guardErrorDescriptions } from './errors.ts';
+export type { GuardErrorCode } from './errors.ts';
+export { serviceSubjectPrefix } from './principal.ts';
+export type { Principal, TokenClaims } from './principal.ts';
+export { bearerAuth } from './middleware/bearer-auth/index.ts';
+export type { BearerAuthOptions, GuardOutcome, GuardVariables } from './middleware/bearer-auth/index.ts';
+export { requireScope } from './middleware/require-scope/index.ts';

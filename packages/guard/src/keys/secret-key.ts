@@ -1,0 +1,34 @@
+import { createSecretKey } from 'node:crypto';
+import { createSignatureCheck } from '../algorithms.ts';
+import type { Algorithm } from '../algorithms.ts';
+import { GuardConfigError } from '../errors.ts';
+import type { KeySource, VerificationKey } from './verification-key.ts';
+
+/** The shortest shared secret accepted: HS256 needs at least 256 bits of key (RFC 7518 §3.2). */
+export const minSecretBytes = 32;
+
+/**
+ * A shared HMAC secret. This source holds nothing else, so no public key can ever reach an HMAC check;
+ * and a secret that is itself a public key (PEM or JWK JSON) is refused, since it would not be secret.
+ */
+export function createSecretKeySource(secret: string | Uint8Array, algorithms: readonly Algorithm[]): KeySource {
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) throw new GuardConfigError('secret must be a string or bytes');
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  if (bytes.length < minSecretBytes) {
+    throw new GuardConfigError(`secret must be at least ${minSecretBytes} bytes (got ${bytes.length})`);
+  }
+  const text = bytes.toString('latin1').trimStart();
+  if (text.startsWith('-----BEGIN') || /^\{\s*"(kty|keys)"/.test(text)) {
+    throw new GuardConfigError('secret looks like a key in PEM or JWK form; use a random shared secret');
+  }
+  const key = createSecretKey(bytes);
+  // A kid means nothing in secret mode: there is one secret, so every token is checked against it.
+  const keys: readonly VerificationKey[] = algorithms.map((alg) => ({ kid: undefined, alg, check: createSignatureCheck(alg, key) }));
+  return {
+    lookup: () => keys,
+    refresh: async () => keys,
+    ready: async () => {},
+    onChange: () => {},
+    close: () => {},
+  };
+}
