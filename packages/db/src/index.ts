@@ -1,0 +1,2 @@
+export { openDatabase } from './open-database.ts';
+export type { AppDatabase, Database, OpenDatabaseOptions } from './open-database.ts';

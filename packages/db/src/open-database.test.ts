@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@tessera/config';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { notes, notesMigrationsFolder, notesSchema } from './fixtures/notes-schema.ts';
+import { openDatabase, type AppDatabase, type Database } from './open-database.ts';
+import { createTestDatabase, testDatabaseTargets, type TestDatabase } from './testing.ts';
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tessera-db-'));
+});
+afterEach(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe.each(testDatabaseTargets())('openDatabase on %s', (target) => {
+  let database: Database<typeof notesSchema>;
+  let testDatabase: TestDatabase | undefined;
+
+  beforeEach(async () => {
+    testDatabase = target === 'postgres' ? await createTestDatabase() : undefined;
+    database = await openDatabase({ url: testDatabase?.url ?? 'memory://', dataDir, name: 'notes', schema: notesSchema, poolMax: 2 });
+  });
+  afterEach(async () => {
+    await database.close();
+    await testDatabase?.drop();
+  });
+
+  it('reports which driver it uses', () => {
+    expect(database.kind).toBe(target === 'postgres' ? 'postgres' : 'pglite');
+  });
+
+  it('applies migrations once, even when migrate runs twice', async () => {
+    await database.migrate(notesMigrationsFolder);
+    await database.migrate(notesMigrationsFolder);
+    const applied = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
+    // postgres-js answers an array of rows, PGlite an object with `rows`
+    const rows = Array.isArray(applied) ? applied : (applied as unknown as { rows: unknown[] }).rows;
+    expect(rows).toEqual([{ count: 2 }]);
+  });
+
+  it('runs typed queries and relational queries from the schema', async () => {
+    await database.migrate(notesMigrationsFolder);
+    await database.db.insert(notes).values([
+      { owner: 'ada', body: 'first' },
+      { owner: 'bob', body: 'second' },
+    ]);
+    const adas = await database.db.select().from(notes).where(eq(notes.owner, 'ada'));
+    expect(adas).toEqual([{ id: 1, owner: 'ada', body: 'first' }]);
+    const bobs = await database.db.query.notes.findMany({ where: eq(notes.owner, 'bob') });
+    expect(bobs.map((note) => note.body)).toEqual(['second']);
+  });
+
+  it('is assignable to AppDatabase, the type repositories take', async () => {
+    const count = async (db: AppDatabase<typeof notesSchema>) => (await db.select().from(notes)).length;
+    await database.migrate(notesMigrationsFolder);
+    expect(await count(database.db)).toBe(0);
+  });
+
+  it('pings while open and rejects after close; close is idempotent', async () => {
+    await expect(database.ping()).resolves.toBeUndefined();
+    await Promise.all([database.close(), database.close()]);
+    await database.close();
+    await expect(database.ping()).rejects.toThrow();
+  });
+
+  it('rolls back a failed transaction', async () => {
+    await database.migrate(notesMigrationsFolder);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.insert(notes).values({ owner: 'ada', body: 'lost' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await database.db.select().from(notes)).toEqual([]);
+  });
+});
+
+describe('openDatabase with no url', () => {
+  it('persists PGlite under <dataDir>/<name>, creating the folders', async () => {
+    const nestedDataDir = join(dataDir, 'not', 'yet');
+    const first = await openDatabase({ dataDir: nestedDataDir, name: 'notes', schema: notesSchema });
+    expect(first.kind).toBe('pglite');
+    await first.migrate(notesMigrationsFolder);
+    await first.db.insert(notes).values({ owner: 'ada', body: 'kept' });
+    await first.close();
+    expect(statSync(join(nestedDataDir, 'notes')).isDirectory()).toBe(true);
+
+    const reopened = await openDatabase({ dataDir: nestedDataDir, name: 'notes', schema: notesSchema });
+    try {
+      expect(await reopened.db.select().from(notes)).toEqual([{ id: 1, owner: 'ada', body: 'kept' }]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('treats an empty url as unset', async () => {
+    const database = await openDatabase({ url: '', dataDir, name: 'empty', schema: {} });
+    await database.close();
+    expect(statSync(join(dataDir, 'empty')).isDirectory()).toBe(true);
+  });
+});
+
+describe('openDatabase with an unsupported url', () => {
+  it.each(['mysql://root:hunter2@db/app', 'file:///tmp/x', 'localhost:5432'])('throws a ConfigError for %s without echoing it', async (url) => {
+    const opening = openDatabase({ url, dataDir, name: 'tasks', schema: {} });
+    await expect(opening).rejects.toBeInstanceOf(ConfigError);
+    const error = (await opening.catch((caught: unknown) => caught)) as ConfigError;
+    expect(error.code).toBe('config_invalid');
+    expect(error.problems[0]?.variable).toBe('TASKS_DATABASE_URL');
+    expect(error.message).not.toContain('hunter2');
+  });
+});
+
+describe('ping against a server that is gone', () => {
+  const sockets: Socket[] = [];
+  let silentServer: Server;
+  let silentPort: number;
+
+  // Accepts TCP connections and never answers: the way a hung or partitioned database looks.
+  beforeEach(async () => {
+    silentServer = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    silentPort = (silentServer.address() as { port: number }).port;
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await new Promise<void>((resolve) => silentServer.close(() => resolve()));
+  });
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+
+  it('rejects within the timeout instead of hanging when the server never answers', async () => {
+    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${silentPort}/x`, dataDir, name: 'x', schema: {} });
+    const started = Date.now();
+    await expect(database.ping(300)).rejects.toThrow(/did not answer within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await database.close();
+  });
+
+  it('rejects when nothing listens on the port', async () => {
+    const closedPort = silentPort;
+    await new Promise<void>((resolve) => silentServer.close(() => resolve()));
+    silentServer = createServer();
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${closedPort}/x`, dataDir, name: 'x', schema: {} });
+    await expect(database.ping()).rejects.toThrow();
+    await database.close();
+  });
+});

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { ConfigError } from '@tessera/config';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** Drizzle's common Postgres database type: both PGlite and postgres-js databases are assignable to it. */
+export type AppDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
+
+/** An open database and what a service needs to run it: migrations, a readiness probe, shutdown. */
+export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = {
+  db: AppDatabase<TSchema>;
+  /** Which driver is underneath: `postgres` (postgres-js) or `pglite` (embedded). */
+  kind: 'postgres' | 'pglite';
+  /** Applies the drizzle-kit SQL migrations in `folder` (an absolute path) that have not run yet. */
+  migrate(folder: string): Promise<void>;
+  /** Runs `select 1`; rejects when the database is unreachable or does not answer within `timeoutMs` (default 2000). */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Closes the pool or the embedded database; calling it again does nothing. */
+  close(): Promise<void>;
+};
+
+/** Options of {@link openDatabase}. */
+export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
+  /** `postgres://…` / `postgresql://…` for Postgres, `memory://` for in-memory PGlite; unset for PGlite at `<dataDir>/<name>`. */
+  url?: string | undefined;
+  /** Directory for the embedded database, usually `DATA_DIR` (default `<repoRoot>/.data`). */
+  dataDir: string;
+  /** The service's name: the embedded database folder, and the `<NAME>_DATABASE_URL` named in errors. */
+  name: string;
+  /** The drizzle schema (tables and relations), for typed relational queries. */
+  schema: TSchema;
+  /** Maximum connections in the postgres-js pool. Default 10. Ignored by PGlite (one connection). */
+  poolMax?: number;
+};
+
+const DEFAULT_PING_TIMEOUT_MS = 2_000;
+/** Seconds postgres-js waits for a TCP connection before failing, so a dead host fails fast. */
+const CONNECT_TIMEOUT_SECONDS = 5;
+/**
+ * Seconds `close()` gives running queries before postgres-js cuts the connections. Short, because the server
+ * closes the database only after in-flight requests have drained, and a dead server must not stall shutdown.
+ */
+const CLOSE_TIMEOUT_SECONDS = 2;
+
+/**
+ * Opens the service's database: Postgres through postgres-js when `url` is a `postgres://` URL, otherwise
+ * embedded PGlite (persisted under `<dataDir>/<name>`, or in memory for `memory://`).
+ * Throws a `ConfigError` for any other URL.
+ */
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+  options: OpenDatabaseOptions<TSchema>,
+): Promise<Database<TSchema>> {
+  const url = options.url?.trim() || undefined;
+  if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(options, url);
+
+  const variable = `${options.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DATABASE_URL`;
+  // The URL itself is not repeated: it may hold a password.
+  throw new ConfigError([{ variable, message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite' }]);
+}
+
+async function openPglite<TSchema extends Record<string, unknown>>(
+  { schema }: OpenDatabaseOptions<TSchema>,
+  directory: string | undefined,
+): Promise<Database<TSchema>> {
+  if (directory !== undefined) mkdirSync(directory, { recursive: true });
+  const client = directory === undefined ? new PGlite() : new PGlite(directory);
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema });
+  return {
+    db,
+    kind: 'pglite',
+    migrate: (folder) => migratePglite(db, { migrationsFolder: folder }),
+    ping: (timeoutMs) => pingWithTimeout(db, timeoutMs),
+    close: once(() => client.close()),
+  };
+}
+
+async function openPostgres<TSchema extends Record<string, unknown>>(
+  { schema, poolMax = 10 }: OpenDatabaseOptions<TSchema>,
+  url: string,
+): Promise<Database<TSchema>> {
+  const client = postgres(url, {
+    max: poolMax,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    onnotice: () => {}, // NOTICEs (e.g. "schema already exists" during migrations) are not errors; keep logs clean
+  });
+  const db = drizzlePostgres({ client, schema });
+  return {
+    db,
+    kind: 'postgres',
+    migrate: (folder) => migratePostgres(db, { migrationsFolder: folder }),
+    ping: (timeoutMs) => pingWithTimeout(db, timeoutMs),
+    close: once(() => client.end({ timeout: CLOSE_TIMEOUT_SECONDS })),
+  };
+}
+
+/** A `select 1` that rejects instead of hanging when the server is gone (postgres-js retries connecting). */
+async function pingWithTimeout(db: AppDatabase<Record<string, unknown>>, timeoutMs = DEFAULT_PING_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.execute(sql`select 1`), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Wraps a close function so that every call after the first shares the first call's promise. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
