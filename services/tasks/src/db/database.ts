@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type AppDatabase, type Database } from '@tessera/db';
+import { tasksSchema } from './schema.ts';
+
+/** The drizzle schema of the tasks database. */
+export type TasksSchema = typeof tasksSchema;
+/** The drizzle handle of the tasks database. */
+export type TasksDb = AppDatabase<TasksSchema>;
+/** The open tasks database: drizzle handle, driver kind, migrations, ping, close. */
+export type TasksDatabase = Database<TasksSchema>;
+
+/** Absolute path of the committed drizzle-kit migrations (`services/tasks/drizzle`). */
+export const migrationsFolder: string = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** Options of {@link openTasksDatabase}. */
+export type OpenTasksDatabaseOptions = {
+  /** `TASKS_DATABASE_URL`: unset for PGlite under `dataDir`, `memory://` for in-memory PGlite, or `postgres://…`. */
+  url: string | undefined;
+  /** `DATA_DIR`, where the embedded database lives. */
+  dataDir: string;
+  /** postgres-js pool size. Default 10. */
+  poolMax?: number;
+};
+
+/** Opens the tasks database and applies pending migrations, so a started service always has its schema. */
+export async function openTasksDatabase({ url, dataDir, poolMax }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
+  const database = await openDatabase({ url, dataDir, name: 'tasks', schema: tasksSchema, ...(poolMax === undefined ? {} : { poolMax }) });
+  try {
+    await database.migrate(migrationsFolder);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
