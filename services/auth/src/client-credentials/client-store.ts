@@ -90,9 +90,9 @@ export function createOAuthClient<TSchema extends Record<string, unknown>>(
   return createOAuthClientStore(db).create(input);
 }
 
-/** 16 random bytes, base64url: unguessable, URL- and Basic-safe (no `:`), and short enough to read in logs. */
+/** 16 random bytes as hex: unguessable, safe in URLs, Basic credentials and shell arguments (never starts with `-`). */
 function newClientId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBytes(16).toString('hex');
 }
 
 function validateNewClient({ name, scopes, audiences }: NewOAuthClient): Pick<OAuthClientRow, 'name' | 'scopes' | 'audiences'> {
