@@ -17,8 +17,7 @@ export function createSecretKeySource(secret: string | Uint8Array, algorithms: r
   if (bytes.length < minSecretBytes) {
     throw new GuardConfigError(`secret must be at least ${minSecretBytes} bytes (got ${bytes.length})`);
   }
-  const text = bytes.toString('latin1').trimStart();
-  if (text.startsWith('-----BEGIN') || /^\{\s*"(kty|keys)"/.test(text)) {
+  if (looksLikeAKey(bytes.toString('latin1'))) {
     throw new GuardConfigError('secret looks like a key in PEM or JWK form; use a random shared secret');
   }
   const key = createSecretKey(bytes);
@@ -31,4 +30,15 @@ export function createSecretKeySource(secret: string | Uint8Array, algorithms: r
     onChange: () => {},
     close: () => {},
   };
+}
+
+/** A PEM block or a JWK/JWKS in JSON: public material someone put where the secret belongs. */
+function looksLikeAKey(text: string): boolean {
+  if (text.includes('-----BEGIN')) return true;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && ('kty' in parsed || 'keys' in parsed);
+  } catch {
+    return false;
+  }
 }
