@@ -1,0 +1,116 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { bearerAuth, createVerifier, type GuardVariables, type Verifier } from '@tessera/guard';
+import { createApp, createLogger, createMetrics, type Logger } from '@tessera/server';
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { TasksConfig } from './config.ts';
+import { openTasksDatabase, type TasksDatabase } from './db/database.ts';
+import { createTasksApi } from './tasks-api.ts';
+import { TaskRepository } from './tasks/task-repository.ts';
+
+/** Options of {@link createTasksService}; everything else comes from the config. */
+export type TasksServiceOptions = {
+  /**
+   * Replaces the guard's `bearerAuth` (the bench hook): any middleware that sets `c.var.principal`, e.g.
+   * `hono/jwk`, a fixed principal, or session delegation to the auth service. Default: `bearerAuth` with
+   * a verifier built from the config (JWKS or shared secret per `JWT_MODE`).
+   */
+  authenticate?: MiddlewareHandler<{ Variables: GuardVariables }>;
+  /** The logger. Default: a pino logger for `tasks` at the config's `LOG_LEVEL`. */
+  logger?: Logger;
+  /** postgres-js pool size. Default 10. */
+  poolMax?: number;
+};
+
+/** A started-but-not-listening tasks service: serve `app` with `serve()` from `@tessera/server`. */
+export type TasksService = {
+  app: ReturnType<typeof buildApp>;
+  database: TasksDatabase;
+  /** The token verifier; `undefined` when `authenticate` replaced it. */
+  verifier: Verifier | undefined;
+  /** Stops key refreshes and closes the database; idempotent. */
+  close(): Promise<void>;
+};
+
+/** JWKS mode accepts only the asymmetric algorithms the auth service can issue (never HS*). */
+const jwksAlgorithms = ['EdDSA', 'ES256', 'RS256'] as const;
+
+/** The verifier for this config: the auth service's JWKS, or the shared HS256 secret. */
+function verifierFor(config: TasksConfig, logger: Logger): Verifier {
+  const cache = config.tokenCache ? {} : (false as const);
+  const common = { issuer: config.issuer, audience: config.audience, cache };
+  if (config.verification.mode === 'secret') return createVerifier({ ...common, secret: config.verification.secret, algorithms: ['HS256'] });
+  return createVerifier({
+    ...common,
+    algorithms: jwksAlgorithms,
+    jwks: { url: config.verification.jwksUrl, onFetchError: (error) => logger.warn({ err: { message: error.message } }, 'JWKS fetch failed') },
+  });
+}
+
+function buildApp(config: TasksConfig, database: TasksDatabase, logger: Logger, authenticate: MiddlewareHandler<{ Variables: GuardVariables }>, verifier: Verifier | undefined) {
+  const app = createApp<GuardVariables>({
+    service: 'tasks',
+    logger,
+    metrics: createMetrics(),
+    readiness: {
+      database: () => database.ping(),
+      ...(verifier === undefined ? {} : { keys: () => verifier.ready() }),
+    },
+  });
+  // Bearer tokens need no cookies, so no credentials; the listed headers are what a browser client reads.
+  app.use(
+    '/v1/*',
+    cors({
+      origin: config.trustedOrigins,
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
+  });
+  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject), authenticate }));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Tessera tasks API' }));
+  return routes;
+}
+
+/**
+ * Opens the database (applying migrations), builds the verifier and the app. Nothing listens yet, so a
+ * test can use `app.request()` or hand the app to `serve()`.
+ */
+export async function createTasksService(config: TasksConfig, options: TasksServiceOptions = {}): Promise<TasksService> {
+  const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
+  const database = await openTasksDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }) });
+  let verifier: Verifier | undefined;
+  try {
+    verifier = options.authenticate === undefined ? verifierFor(config, logger) : undefined;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const authenticate = options.authenticate ?? bearerAuth({ verifier: verifier as Verifier });
+  const app = buildApp(config, database, logger, authenticate, verifier);
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    database,
+    verifier,
+    close: () =>
+      (closing ??= (async () => {
+        verifier?.close();
+        await database.close();
+      })()),
+  };
+}
+
+/** The tasks app's type with every route, for a typed `hc<TasksApp>(url)` client from `hono/client`. */
+export type TasksApp = TasksService['app'];

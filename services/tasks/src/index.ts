@@ -1,0 +1,6 @@
+export { createTasksService } from './app.ts';
+export type { TasksApp, TasksService, TasksServiceOptions } from './app.ts';
+export { loadTasksConfig } from './config.ts';
+export type { TasksConfig, TokenVerification } from './config.ts';
+export type { TasksApi, TasksEnv } from './tasks-api.ts';
+export type { NewTask, Task, TaskPage, TaskPatch, TaskStatus } from './tasks/task.ts';

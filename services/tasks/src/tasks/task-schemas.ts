@@ -1,0 +1,97 @@
+import { z } from '@hono/zod-openapi';
+import { taskStatuses } from '../db/schema.ts';
+import { decodeCursor } from './cursor.ts';
+
+/** `todo`, `in_progress` or `done`. */
+export const TaskStatusSchema = z.enum(taskStatuses).openapi('TaskStatus', { example: 'todo' });
+
+const titleSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const descriptionSchema = z.string().max(5_000, 'must be at most 5000 characters').nullable();
+const dueAtSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).nullable();
+
+/** A task as answered by the API. */
+export const TaskSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.string().openapi({ description: 'The owner: the subject of the token that created it.' }),
+    title: z.string().openapi({ example: 'Write the launch post' }),
+    description: z.string().nullable(),
+    status: TaskStatusSchema,
+    dueAt: z.iso.datetime().nullable().openapi({ example: '2026-12-01T09:00:00.000000Z' }),
+    createdAt: z.iso.datetime().openapi({ example: '2026-11-21T20:51:37.123456Z' }),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi('Task');
+
+/** One page of tasks; pass `nextCursor` as `?cursor=` for the next one (`null` on the last page). */
+export const TaskPageSchema = z
+  .object({
+    items: z.array(TaskSchema),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('TaskPage');
+
+/**
+ * The body of a create. Strict: unknown fields are refused, and so is `userId`, because the owner comes
+ * from the token only.
+ */
+export const CreateTaskSchema = z
+  .strictObject({
+    title: titleSchema.openapi({ description: '1–200 characters after trimming', example: 'Write the launch post' }),
+    description: descriptionSchema.optional().openapi({ description: 'At most 5000 characters' }),
+    status: TaskStatusSchema.optional().openapi({ description: 'Default `todo`' }),
+    dueAt: dueAtSchema.optional(),
+  })
+  .openapi('CreateTask');
+
+/** The body of a PATCH: any non-empty subset of the create fields; `null` clears `description` or `dueAt`. */
+export const UpdateTaskSchema = z
+  .strictObject({
+    title: titleSchema.optional(),
+    description: descriptionSchema.optional(),
+    status: TaskStatusSchema.optional(),
+    dueAt: dueAtSchema.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'at least one field is required' })
+  .openapi('UpdateTask');
+
+/** `?status=&limit=&cursor=` of a list. */
+export const ListTasksQuerySchema = z.strictObject({
+  status: TaskStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  limit: z.coerce
+    .number({ error: 'must be an integer from 1 to 200' })
+    .int('must be an integer from 1 to 200')
+    .min(1, 'must be an integer from 1 to 200')
+    .max(200, 'must be an integer from 1 to 200')
+    .default(50)
+    .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+  cursor: z
+    .string()
+    .transform((cursor, context) => {
+      try {
+        return decodeCursor(cursor);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'is not a cursor this service issued' });
+        return z.NEVER;
+      }
+    })
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, type: 'string', description: 'Opaque `nextCursor` of the previous page' }),
+});
+
+/** `:id` of a task. Any string is accepted here: a malformed id is simply a task that does not exist (404). */
+export const TaskIdParamsSchema = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '0b7f3a52-8c1e-4d7a-9f10-2b3c4d5e6f70' }),
+});
+
+/** `:userId` of the path form: a user id, or `me` for the caller. */
+export const UserIdParamsSchema = z.object({
+  userId: z.string().min(1).openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
+});
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can name a task at all; anything else answers 404 without a query. */
+export function isTaskId(id: string): boolean {
+  return uuidPattern.test(id);
+}
