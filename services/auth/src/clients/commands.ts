@@ -147,7 +147,7 @@ function commaList(value: string): string[] {
 }
 
 function audienceText(client: OAuthClientInfo): string {
-  return client.audiences === null ? '(the service default, JWT_AUDIENCE)' : client.audiences.join(' ');
+  return client.audiences === null ? '(default: JWT_AUDIENCE)' : client.audiences.join(' ');
 }
 
 function publicFields(client: OAuthClientInfo) {
