@@ -1,0 +1,29 @@
+/**
+ * Benchmark dispatcher: `npm run bench` runs the guard benchmark; `npm run bench -- <name> [flags]` runs
+ * another one. Each benchmark is a module in this folder exporting `main(args)`.
+ */
+import { existsSync } from 'node:fs';
+
+const benchmarks: Readonly<Record<string, string>> = {
+  guard: './guard.ts',
+  http: './http.ts',
+};
+
+type BenchmarkModule = { main(args: readonly string[]): Promise<void> };
+
+async function run(argv: readonly string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  const name = first === undefined || first.startsWith('-') ? 'guard' : first;
+  const flags = first === undefined || first.startsWith('-') ? argv : rest;
+  const file = benchmarks[name];
+  if (file === undefined) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+  const url = new URL(file, import.meta.url);
+  if (!existsSync(url)) throw new Error(`benchmark "${name}" is not written yet (${file})`);
+  const module = (await import(url.href)) as BenchmarkModule;
+  await module.main(flags);
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
