@@ -1,0 +1,14 @@
+export { createApp } from './app.ts';
+export type { CreateAppOptions } from './app.ts';
+export type { ServerVariables } from './server-variables.ts';
+export { createLogger } from './logger.ts';
+export type { CreateLoggerOptions, Logger } from './logger.ts';
+export { HttpProblem, invalidJsonProblem, problemFromHttpException, problemJson, validationProblem, zodValidationHook } from './problem.ts';
+export type { HttpProblemOptions, ProblemBody, ProblemFieldError } from './problem.ts';
+export { REQUEST_ID_HEADER, requestId } from './request-id.ts';
+export { accessLog } from './access-log.ts';
+export { createMetrics, requestMetrics, UNMATCHED_ROUTE } from './metrics.ts';
+export { READINESS_TIMEOUT_MS, readinessHandler } from './readiness.ts';
+export type { ReadinessChecks, ReadinessReport } from './readiness.ts';
+export { serve } from './serve.ts';
+export type { FetchApp, RunningServer, ServeOptions } from './serve.ts';

@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { request as httpRequest, Agent } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { serve, type RunningServer } from './serve.ts';
+import { capturingLogger } from './test-logger.ts';
+
+type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
+
+/** A real HTTP request with node:http (fetch would hide connection handling behind its own pool). */
+function get(url: string, agent?: Agent): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { agent }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function startSlowServer(options: { slowMs?: number; drainTimeoutMs?: number; onShutdown?: () => Promise<void> } = {}) {
+  const capture = capturingLogger();
+  const app = createApp({ service: 'test', logger: capture.logger });
+  let started = 0;
+  app.get('/slow', async (c) => {
+    started++;
+    await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 300));
+    return c.json({ finished: true });
+  });
+  const server = await serve(app, {
+    port: 0,
+    hostname: '127.0.0.1',
+    logger: capture.logger,
+    handleSignals: false,
+    ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+    ...(options.onShutdown === undefined ? {} : { onShutdown: options.onShutdown }),
+  });
+  running.push(server);
+  const waitForStart = async () => {
+    while (started === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  return { server, waitForStart, ...capture };
+}
+
+describe('serve', () => {
+  it('listens on an ephemeral port and answers at its url', async () => {
+    const { server } = await startSlowServer();
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    const reply = await get(`${server.url}/healthz`);
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ status: 'ok' });
+  });
+
+  it('reports 127.0.0.1 in the url when listening on every interface', async () => {
+    const { logger } = capturingLogger();
+    const server = await serve(createApp({ service: 'test', logger }), { port: 0, logger, handleSignals: false });
+    running.push(server);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    expect((await get(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('rejects when the port is taken', async () => {
+    const { server } = await startSlowServer();
+    const { logger } = capturingLogger();
+    await expect(serve(createApp({ service: 'test', logger }), { port: server.port, hostname: '127.0.0.1', logger, handleSignals: false })).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  it('lets a request in flight finish during close, then refuses new connections', async () => {
+    const order: string[] = [];
+    const { server, waitForStart } = await startSlowServer({ slowMs: 400, onShutdown: async () => void order.push('onShutdown') });
+    const inFlight = get(`${server.url}/slow`);
+    await waitForStart();
+    const closing = server.close().then(() => order.push('closed'));
+
+    await expect(get(`${server.url}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
+    expect(order).toEqual([]); // still draining: onShutdown waits for the request
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ finished: true });
+    expect(reply.headers.connection).toBe('close');
+    await closing;
+    expect(order).toEqual(['onShutdown', 'closed']);
+  });
+
+  it('does not wait for idle keep-alive connections', async () => {
+    const { server } = await startSlowServer();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      expect((await get(`${server.url}/healthz`, agent)).status).toBe(200);
+      const started = Date.now();
+      await server.close();
+      expect(Date.now() - started).toBeLessThan(1_000); // not the 5 s keep-alive timeout
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('cuts requests still running after drainTimeoutMs', async () => {
+    const { server, waitForStart, lines } = await startSlowServer({ slowMs: 5_000, drainTimeoutMs: 200 });
+    const inFlight = get(`${server.url}/slow`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await waitForStart();
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await inFlight).toBe('cut');
+    expect(lines().some((line) => String(line.msg).startsWith('drain timeout'))).toBe(true);
+  });
+
+  it('shares one shutdown between concurrent close() calls', async () => {
+    let shutdowns = 0;
+    const { server } = await startSlowServer({ onShutdown: async () => void shutdowns++ });
+    await Promise.all([server.close(), server.close()]);
+    await server.close();
+    expect(shutdowns).toBe(1);
+  });
+
+  it('finishes the request in flight on SIGTERM, runs onShutdown and exits 0', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, SLOW_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = /listening (\S+)/.exec(stdout);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        child.on('exit', () => reject(new Error(`fixture exited early: ${stderr}`)));
+      });
+
+      const inFlight = get(`${url}/slow`);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // the request is now running in the child
+      child.kill('SIGTERM');
+
+      const reply = await inFlight;
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toEqual({ finished: true });
+      expect(await exited).toBe(0);
+      expect(stdout).toContain('onShutdown');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

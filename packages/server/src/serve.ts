@@ -1,0 +1,125 @@
+import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import type { Logger } from './logger.ts';
+
+/** Anything with Hono's `fetch`: the app from `createApp`, or any Hono app. */
+export type FetchApp = { fetch: (request: Request, env: HttpBindings) => Response | Promise<Response> };
+
+/** Options of {@link serve}. */
+export type ServeOptions = {
+  /** TCP port; 0 picks a free one (tests). */
+  port: number;
+  /** Interface to listen on. Default `0.0.0.0`. */
+  hostname?: string;
+  /** Logs listening and shutdown. */
+  logger: Logger;
+  /** Runs after the last in-flight request has finished, e.g. `() => database.close()`. */
+  onShutdown?: () => Promise<void>;
+  /** Shut down gracefully on SIGTERM and SIGINT, then exit 0 (1 if `onShutdown` failed). Default true. */
+  handleSignals?: boolean;
+  /** How long in-flight requests may take to finish before their connections are cut. Default 10 000 ms. */
+  drainTimeoutMs?: number;
+};
+
+/** A listening server. `close()` shuts it down gracefully without exiting; calling it again waits for the same shutdown. */
+export type RunningServer = { url: string; port: number; close(): Promise<void> };
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Serves the app over HTTP/1.1. Shutting down (on a signal or `close()`) stops accepting connections, lets
+ * the requests in flight finish (closing idle keep-alive sockets so they do not hold the server open),
+ * cuts what is left after `drainTimeoutMs`, then runs `onShutdown`.
+ */
+export async function serve(app: FetchApp, options: ServeOptions): Promise<RunningServer> {
+  const { port, hostname = '0.0.0.0', logger, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
+  const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env as HttpBindings), port, hostname }) as Server;
+
+  const inFlight = new Set<ServerResponse>();
+  let shuttingDown = false;
+  let onDrained: (() => void) | undefined;
+
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    if (shuttingDown) closeAfterResponse(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (!shuttingDown) return;
+      server.closeIdleConnections();
+      if (inFlight.size === 0) onDrained?.();
+    });
+  });
+
+  await listen(server, port, hostname);
+  const boundPort = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(hostname)}:${boundPort}`;
+  logger.info({ url, port: boundPort }, 'listening');
+
+  async function shutdown(): Promise<void> {
+    shuttingDown = true;
+    removeSignalHandlers();
+    logger.info({ inFlight: inFlight.size }, 'shutting down: no new connections, draining requests in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Responses not yet sent tell their keep-alive clients to go; idle sockets are closed now.
+    for (const response of inFlight) closeAfterResponse(response);
+    server.closeIdleConnections();
+
+    if (inFlight.size > 0) {
+      const drained = new Promise<boolean>((resolve) => (onDrained = () => resolve(true)));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs)));
+      const finished = await Promise.race([drained, timedOut]);
+      clearTimeout(timer);
+      if (!finished) {
+        logger.warn({ inFlight: inFlight.size, drainTimeoutMs }, 'drain timeout: closing connections with requests still in flight');
+        server.closeAllConnections();
+      }
+    }
+    await closed;
+    if (onShutdown !== undefined) await onShutdown();
+    logger.info('shut down');
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shutdown());
+
+  function onSignal(signal: NodeJS.Signals): void {
+    logger.info({ signal }, 'signal received');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  }
+  function removeSignalHandlers(): void {
+    // After the first signal a second one gets the default action: a stuck shutdown can still be killed.
+    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+  }
+  if (handleSignals) for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+
+  return { url, port: boundPort, close };
+}
+
+function closeAfterResponse(response: ServerResponse): void {
+  if (!response.headersSent) response.setHeader('Connection', 'close');
+}
+
+function listen(server: Server, port: number, hostname: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, hostname, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** A host to reach the server at: loopback when it listens on every interface. */
+function urlHost(hostname: string): string {
+  if (hostname === '0.0.0.0' || hostname === '::' || hostname === '') return '127.0.0.1';
+  return hostname.includes(':') ? `[${hostname}]` : hostname;
+}
