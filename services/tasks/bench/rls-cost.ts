@@ -1,0 +1,136 @@
+/**
+ * What row-level security costs, on Postgres: list queries through the production scope (SET LOCAL ROLE
+ * to the RLS role + `app.user_id`) against the very same query and transaction run as the superuser,
+ * which Postgres exempts from RLS. Writes a Markdown report to `bench/results/rls-cost-<date>.md`.
+ *
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:rls -w services/tasks
+ *
+ * Options (env): RLS_BENCH_QUERIES (per path and round, default 4000), RLS_BENCH_CONCURRENCY (default 8),
+ * RLS_BENCH_ROUNDS (default 3). It runs in a fresh database that it drops afterwards.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { repoRoot } from '@tessera/config';
+import { createTestDatabase } from '@tessera/db/testing';
+import { asc, eq, sql } from 'drizzle-orm';
+import { openTasksDatabase, type TasksDb } from '../src/db/database.ts';
+import { tasks } from '../src/db/schema.ts';
+import { inSubjectScope } from '../src/db/subject-scope.ts';
+import { TaskRepository } from '../src/tasks/task-repository.ts';
+
+const queriesPerRound = Number(process.env.RLS_BENCH_QUERIES ?? 4000);
+const concurrency = Number(process.env.RLS_BENCH_CONCURRENCY ?? 8);
+const rounds = Number(process.env.RLS_BENCH_ROUNDS ?? 3);
+const users = 200;
+const tasksPerUser = 100;
+const pageSize = 50;
+
+type PathResult = { name: string; opsPerSecond: number[]; p50: number[]; p99: number[] };
+
+/** The list query both paths run: a page of one user's tasks in keyset order. */
+function pageOf(tx: Pick<TasksDb, 'select'>, subject: string) {
+  return tx.select().from(tasks).where(eq(tasks.userId, subject)).orderBy(asc(tasks.createdAt), asc(tasks.id)).limit(pageSize + 1);
+}
+
+const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> = {
+  // Production scope: role switch + app.user_id + statement_timeout, then the query; RLS policies apply.
+  'with RLS (inSubjectScope)': (db, subject) => inSubjectScope(db, subject, (tx) => pageOf(tx, subject)),
+  // Same transaction shape, same settings except the role: the superuser bypasses RLS.
+  'without RLS (superuser)': (db, subject) =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('app.user_id', ${subject}, true), set_config('statement_timeout', '5000', true)`);
+      return pageOf(tx, subject);
+    }),
+  // The real repository method, for reference (adds to_char timestamps and the cursor).
+  'TaskRepository.list (RLS)': (db, subject) => TaskRepository.forSubject(db, subject).list({ limit: pageSize }),
+};
+
+async function runPath(db: TasksDb, run: (db: TasksDb, subject: string) => Promise<unknown>): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < queriesPerRound) {
+        const subject = `bench-user-${next++ % users}`;
+        const t0 = performance.now();
+        await run(db, subject);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return { opsPerSecond: queriesPerRound / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+async function main(): Promise<void> {
+  const target = await createTestDatabase();
+  const database = await openTasksDatabase({ url: target.url, dataDir: '', poolMax: concurrency });
+  try {
+    // Seed as the superuser (exempt from RLS): users × tasks rows with distinct timestamps.
+    await database.db.execute(sql`
+      insert into tasks (user_id, title, created_at)
+      select 'bench-user-' || u, 'task ' || t, now() - (t || ' seconds')::interval
+      from generate_series(0, ${users - 1}) as u, generate_series(1, ${tasksPerUser}) as t`);
+    await database.db.execute(sql`analyze tasks`);
+
+    const results: PathResult[] = Object.keys(paths).map((name) => ({ name, opsPerSecond: [], p50: [], p99: [] }));
+    for (const [name, run] of Object.entries(paths)) await runPath(database.db, run).catch((error: unknown) => Promise.reject(new Error(`${name}: ${String(error)}`)));
+    for (let round = 0; round < rounds; round++) {
+      // Interleave the paths each round so background load on the machine hits them alike.
+      for (const result of results) {
+        const run = paths[result.name];
+        if (run === undefined) continue;
+        const measured = await runPath(database.db, run);
+        result.opsPerSecond.push(measured.opsPerSecond);
+        result.p50.push(measured.p50);
+        result.p99.push(measured.p99);
+      }
+    }
+
+    const [version] = (await database.db.execute(sql`select current_setting('server_version') as version`)) as unknown as { version: string }[];
+    const baseline = median(results[1]?.opsPerSecond ?? []);
+    const lines = [
+      `# Row-level security cost — ${new Date().toISOString().slice(0, 10)}`,
+      '',
+      `Postgres ${version?.version ?? '?'} on localhost, ${cpus().length} CPU cores shared with other work, Node ${process.version}.`,
+      `${users} users × ${tasksPerUser} tasks; each query lists a page of ${pageSize} tasks of one user (index \`(user_id, created_at, id)\`),`,
+      `in its own transaction; ${concurrency} concurrent clients over a pool of ${concurrency}; ${queriesPerRound} queries per path per round,`,
+      `${rounds} interleaved rounds after one warm-up round; medians of the rounds.`,
+      '',
+      '| path | queries/s (median) | p50 ms | p99 ms | vs. without RLS |',
+      '|---|---:|---:|---:|---:|',
+      ...results.map((result) => {
+        const ops = median(result.opsPerSecond);
+        return `| ${result.name} | ${ops.toFixed(0)} | ${median(result.p50).toFixed(2)} | ${median(result.p99).toFixed(2)} | ${(((ops - baseline) / baseline) * 100).toFixed(1)} % |`;
+      }),
+      '',
+      `Per-round queries/s: ${results.map((result) => `${result.name}: ${result.opsPerSecond.map((value) => value.toFixed(0)).join(', ')}`).join('; ')}.`,
+      '',
+      'Command:',
+      '',
+      '```',
+      `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test RLS_BENCH_QUERIES=${queriesPerRound} RLS_BENCH_CONCURRENCY=${concurrency} RLS_BENCH_ROUNDS=${rounds} npm run bench:rls -w services/tasks`,
+      '```',
+      '',
+    ];
+    const report = lines.join('\n');
+    const folder = join(repoRoot, 'bench', 'results');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `rls-cost-${new Date().toISOString().slice(0, 10)}.md`);
+    writeFileSync(file, report);
+    console.log(report);
+    console.log(`written to ${file}`);
+  } finally {
+    await database.close();
+    await target.drop();
+  }
+}
+
+await main();

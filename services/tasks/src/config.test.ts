@@ -1,0 +1,65 @@
+import { ConfigError } from '@tessera/config';
+import { describe, expect, it } from 'vitest';
+import { loadTasksConfig } from './config.ts';
+
+const secret = 'tasks-test-secret-0123456789-abcdefghij';
+
+function problemsOf(env: Record<string, string>): { variable: string; message: string }[] {
+  try {
+    loadTasksConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadTasksConfig', () => {
+  it('defaults to port 3001, the local auth service and its JWKS', () => {
+    const config = loadTasksConfig({});
+    expect(config).toMatchObject({
+      port: 3001,
+      authUrl: 'http://localhost:3000',
+      issuer: 'http://localhost:3000',
+      audience: 'tessera',
+      verification: { mode: 'jwks', jwksUrl: 'http://localhost:3000/api/auth/jwks' },
+      databaseUrl: undefined,
+      trustedOrigins: ['http://localhost:5173'],
+      tokenCache: true,
+    });
+  });
+
+  it('takes the issuer from AUTH_ISSUER when set, else from AUTH_URL', () => {
+    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
+    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'tessera-issuer' }).issuer).toBe('tessera-issuer');
+  });
+
+  it('uses the shared secret in secret mode', () => {
+    expect(loadTasksConfig({ JWT_MODE: 'secret', JWT_SECRET: secret }).verification).toEqual({ mode: 'secret', secret });
+  });
+
+  it('requires JWT_SECRET in secret mode', () => {
+    expect(problemsOf({ JWT_MODE: 'secret' })).toEqual([{ variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' }]);
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 bytes', () => {
+    expect(problemsOf({ JWT_MODE: 'secret', JWT_SECRET: 'short-but-not-a-placeholder' }).map((problem) => problem.variable)).toEqual(['JWT_SECRET']);
+  });
+
+  it('refuses to start when JWT_SECRET equals BETTER_AUTH_SECRET', () => {
+    expect(problemsOf({ JWT_MODE: 'secret', JWT_SECRET: secret, BETTER_AUTH_SECRET: secret })).toEqual([
+      { variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' },
+    ]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const variables = problemsOf({ TASKS_PORT: 'x', JWT_MODE: 'hmac', AUTH_URL: 'ftp://nope', TASKS_TOKEN_CACHE: 'maybe' }).map((problem) => problem.variable);
+    expect(variables.sort()).toEqual(['AUTH_URL', 'JWT_MODE', 'TASKS_PORT', 'TASKS_TOKEN_CACHE']);
+  });
+
+  it('reads TRUSTED_ORIGINS as a comma list and the cache switch', () => {
+    const config = loadTasksConfig({ TRUSTED_ORIGINS: 'https://a.example, https://b.example', TASKS_TOKEN_CACHE: 'off' });
+    expect(config.trustedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.tokenCache).toBe(false);
+  });
+});
