@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
+import { createRouter } from './router.ts';
 import { HttpProblem } from './problem.ts';
 import { capturingLogger } from './test-logger.ts';
 
@@ -123,7 +124,8 @@ describe('createApp', () => {
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       const problem = (await response.json()) as { code: string; errors: { path: string; message: string }[] };
       expect(problem.code).toBe('validation_failed');
-      expect(problem.errors.map((error) => error.path).sort()).toEqual(['', 'tags.1', 'title']);
+      expect(problem.errors.map((error) => error.path).sort()).toEqual(['extra', 'tags.1', 'title']);
+      expect(problem.errors.find((error) => error.path === 'extra')?.message).toBe('is not a known field');
     });
 
     it('validates path params through the same hook', async () => {
@@ -276,6 +278,26 @@ describe('createApp', () => {
       await first.request('/healthz');
       expect(await (await second.request('/metrics')).text()).not.toContain('route="/healthz"');
     });
+  });
+
+  it('validates routes of a createRouter sub-app into validation_failed problems', async () => {
+    const { app } = buildApp();
+    const router = createRouter();
+    router.openapi(
+      createRoute({
+        method: 'get',
+        path: '/items',
+        request: { query: z.object({ limit: z.coerce.number().int().max(200) }) },
+        responses: { 200: { description: 'items', content: { 'application/json': { schema: z.object({ limit: z.number() }) } } } },
+      }),
+      (c) => c.json({ limit: c.req.valid('query').limit }, 200),
+    );
+    app.route('/v3', router);
+    expect(await (await app.request('/v3/items?limit=5')).json()).toEqual({ limit: 5 });
+    const response = await app.request('/v3/items?limit=500');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
+    expect(await response.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'limit' }] });
   });
 
   it('lets services mount sub-apps whose errors still become problems', async () => {

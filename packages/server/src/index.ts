@@ -1,4 +1,5 @@
 export { createApp } from './app.ts';
+export { createRouter } from './router.ts';
 export type { CreateAppOptions } from './app.ts';
 export type { ServerVariables } from './server-variables.ts';
 export { createLogger } from './logger.ts';

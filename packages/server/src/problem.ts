@@ -76,10 +76,24 @@ export function problemJson(c: Context, problem: HttpProblem): Response {
   return c.body(JSON.stringify(problem.toJSON()), problem.status, Object.fromEntries(headers));
 }
 
-/** 400 `validation_failed`, listing every failing field with its dotted path. */
+/**
+ * 400 `validation_failed`, listing every failing field with its dotted path. zod reports unknown keys as one
+ * issue on the enclosing object; each key becomes its own entry (`{ path: 'extra', message: 'is not a known field' }`).
+ */
 export function validationProblem(error: z.ZodError): HttpProblem {
-  const errors = error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  const errors = error.issues.flatMap((issue): ProblemFieldError[] => {
+    if (issue.code !== 'unrecognized_keys') return [{ path: dottedPath(issue.path), message: issue.message }];
+    // A hook that already split the keys (one key, path ending in it) keeps its own message.
+    const [onlyKey] = issue.keys;
+    const alreadySplit = issue.keys.length === 1 && issue.path.at(-1) === onlyKey && issue.message !== `Unrecognized key: "${onlyKey}"`;
+    if (alreadySplit) return [{ path: dottedPath(issue.path), message: issue.message }];
+    return issue.keys.map((key) => ({ path: dottedPath([...issue.path, key]), message: 'is not a known field' }));
+  });
   return new HttpProblem({ status: 400, code: 'validation_failed', detail: 'The request is invalid; see errors for each failing field.', errors });
+}
+
+function dottedPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
 }
 
 /**
