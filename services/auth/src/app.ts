@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '@tessera/db';
+import { createApp, createLogger, type Logger } from '@tessera/server';
+import { createBetterAuth, type AuthDatabase, type TesseraAuth } from './better-auth.ts';
+import type { AuthConfig } from './config.ts';
+import * as schema from './db/schema.ts';
+import { discoveryRoutes } from './discovery/openid-configuration.ts';
+import { betterAuthProblem } from './http/better-auth-problem.ts';
+import { withClientIpHeader } from './http/client-ip.ts';
+import { authCors } from './http/cors.ts';
+import { openApiRoutes } from './openapi/openapi-document.ts';
+import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
+
+/** drizzle-kit's SQL migrations of this service (`services/auth/drizzle`). */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+/** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
+export type AuthService = {
+  app: ReturnType<typeof createApp>;
+  auth: TesseraAuth;
+  database: AuthDatabase;
+  /** Signs access tokens exactly like `/api/auth/token` does (keys or shared secret). */
+  signAccessToken: AccessTokenSigner;
+  /** Closes the database; idempotent. */
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the database (running pending migrations), builds Better Auth and mounts it with CORS at
+ * `/api/auth/*`, next to discovery, `/openapi.json`, `/docs` and the health routes of `createApp`.
+ */
+export async function createAuthService(config: AuthConfig, options: { logger?: Logger } = {}): Promise<AuthService> {
+  const logger = options.logger ?? createLogger({ service: 'auth' });
+  if (config.betterAuthSecretGenerated) {
+    logger.warn({ dataDir: config.dataDir }, 'BETTER_AUTH_SECRET is not set: using the development secret generated under DATA_DIR');
+  }
+
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, name: 'auth', schema });
+  try {
+    await database.migrate(MIGRATIONS_FOLDER);
+    const { auth, signAccessToken } = createBetterAuth({ config, database, logger });
+
+    const app = createApp({
+      service: 'auth',
+      logger,
+      readiness: {
+        database: () => database.ping(),
+        // Signing a throwaway token proves the key can be loaded and decrypted with the current secret.
+        'signing-keys': async () => {
+          await signAccessToken({ sub: 'readiness-probe' }, { audience: 'readiness-probe', expiresInSeconds: 1 });
+        },
+      },
+    });
+    app.use('/api/auth/*', authCors(config.trustedOrigins));
+    app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIpHeader(c))));
+    app.route('/', discoveryRoutes(config));
+    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));
+
+    return { app, auth, database, signAccessToken, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+import type { Database } from '@tessera/db';
+import type { Logger } from '@tessera/server';
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { bearer, jwt, openAPI } from 'better-auth/plugins';
+import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
+import type { AuthConfig } from './config.ts';
+import * as schema from './db/schema.ts';
+import { CLIENT_IP_HEADER } from './http/client-ip.ts';
+import { createAccessTokenSigner, type AccessTokenSigner } from './tokens/sign-access-token.ts';
+import { audienceClaim, jwtPluginOptions } from './tokens/jwt-plugin-options.ts';
+
+/** The auth service's database: Better Auth's tables plus the OAuth clients. */
+export type AuthDatabase = Database<typeof schema>;
+
+/** Options of {@link createBetterAuth}. */
+export type CreateBetterAuthOptions = {
+  config: AuthConfig;
+  database: AuthDatabase;
+  logger: Logger;
+};
+
+/**
+ * Better Auth as this service runs it: email and password, sessions in Postgres (drizzle adapter), the JWT
+ * plugin (user tokens, JWKS or shared-secret mode), the bearer plugin (signed session tokens for clients
+ * without cookies), the client-credentials grant (service tokens) and the OpenAPI generator.
+ */
+export function createBetterAuth({ config, database, logger }: CreateBetterAuthOptions) {
+  // The signer is handed to plugins before the instance exists; it is only called while serving requests.
+  let instance: ReturnType<typeof build> | undefined;
+  const signAccessToken: AccessTokenSigner = createAccessTokenSigner(() => {
+    if (instance === undefined) throw new Error('Better Auth is not initialised yet');
+    return instance;
+  });
+
+  function build() {
+    return betterAuth({
+      appName: 'Tessera',
+      baseURL: config.url,
+      basePath: '/api/auth',
+      secret: config.betterAuthSecret,
+      database: drizzleAdapter(database.db, { provider: 'pg', schema }),
+      emailAndPassword: { enabled: true },
+      trustedOrigins: config.trustedOrigins,
+      rateLimit: {
+        enabled: config.rateLimitEnabled,
+        // In the database, so that every replica counts the same attempts.
+        storage: 'database',
+      },
+      advanced: {
+        // Better Auth turns both checks off by default when NODE_ENV=test; the tests must see what production does.
+        disableOriginCheck: false,
+        disableCSRFCheck: false,
+        ipAddress: {
+          // Never the client-controlled X-Forwarded-For: the socket address (set by our own middleware), or the
+          // header a trusted proxy sets when TRUSTED_PROXY_IP_HEADER says so.
+          ipAddressHeaders: config.trustedProxyIpHeader === undefined ? [CLIENT_IP_HEADER] : [config.trustedProxyIpHeader, CLIENT_IP_HEADER],
+        },
+      },
+      telemetry: { enabled: false },
+      logger: {
+        level: 'info',
+        log: (level, message, ...details) => {
+          if (details.length > 0) logger[level]({ details }, `better-auth: ${message}`);
+          else logger[level](`better-auth: ${message}`);
+        },
+      },
+      plugins: [
+        jwt(jwtPluginOptions(config)),
+        // Only HMAC-signed session tokens (`set-auth-token`) are accepted, never a bare token id.
+        bearer({ requireSignature: true }),
+        openAPI({ disableDefaultReference: true }),
+        // Service tokens (POST /api/auth/oauth2/token) are signed through the same path as user tokens.
+        clientCredentials({
+          clients: createOAuthClientStore(database.db),
+          sign: signAccessToken,
+          defaultAudience: audienceClaim(config.audience),
+          allowedAudiences: config.audience,
+        }),
+      ],
+    });
+  }
+
+  instance = build();
+  return { auth: instance, signAccessToken };
+}
+
+/** The configured Better Auth instance. */
+export type TesseraAuth = ReturnType<typeof createBetterAuth>['auth'];

@@ -1,0 +1,80 @@
+import { HttpProblem, problemJson } from '@tessera/server';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Headers of a Better Auth error response that still mean something on the problem+json answer. */
+const KEPT_HEADERS = ['retry-after', 'x-retry-after', 'www-authenticate'] as const;
+
+/** Codes for Better Auth errors that carry none (its rate limiter, bare `APIError('NOT_FOUND')`, …). */
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'rate_limited',
+};
+
+/** Better Auth's message for a body that is not JSON (better-call's request parser). */
+const MALFORMED_JSON_MESSAGE = 'Invalid JSON in request body';
+
+/**
+ * Rewrites a Better Auth error response as `application/problem+json` `{ type, title, status, detail, code }`,
+ * keeping its status (plus `message`, an RFC 9457 extension member). Better Auth's own codes (`INVALID_EMAIL_OR_PASSWORD`) become lower snake case
+ * (`invalid_email_or_password`), like every other code of the API. Successful responses pass through untouched.
+ * A 5xx never repeats Better Auth's message: it may describe internals.
+ */
+export async function betterAuthProblem(c: Context, response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const status = response.status as ContentfulStatusCode;
+  const body = await readErrorBody(response);
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = response.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  // RFC 9110 `Retry-After` next to Better Auth's non-standard `X-Retry-After`, so ordinary clients back off.
+  if (status === 429 && headers['retry-after'] === undefined && headers['x-retry-after'] !== undefined) {
+    headers['retry-after'] = headers['x-retry-after'];
+  }
+
+  let problem: HttpProblem;
+  if (status >= 500) {
+    c.var.log.error({ status, code: body.code }, 'Better Auth answered with a server error');
+    problem = new HttpProblem({ status, code: 'internal_error', detail: 'The server could not handle the request.', headers });
+  } else {
+    const code = codeFor(status, body);
+    const detail = body.message ?? (status === 429 ? 'Too many requests. Please try again later.' : 'The request could not be handled.');
+    // `message` repeats `detail` for Better Auth's own browser client, which shows `error.message`.
+    problem = new HttpProblem({ status, code, detail, headers, extensions: { message: detail } });
+  }
+  const answer = problemJson(c, problem);
+  // A failed session lookup clears the session cookie; the browser must still get that instruction.
+  for (const cookie of response.headers.getSetCookie()) answer.headers.append('set-cookie', cookie);
+  return answer;
+}
+
+function codeFor(status: number, body: { code?: string; message?: string }): string {
+  // Better Auth calls a malformed body a plain BAD_REQUEST; every other Tessera service says invalid_json.
+  if (status === 400 && body.message === MALFORMED_JSON_MESSAGE) return 'invalid_json';
+  return body.code === undefined ? (CODE_BY_STATUS[status] ?? 'request_failed') : body.code.toLowerCase();
+}
+
+async function readErrorBody(response: Response): Promise<{ code?: string; message?: string }> {
+  const text = await response.text().catch(() => '');
+  if (text === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const { code, message } = parsed as Record<string, unknown>;
+    return {
+      ...(typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code) ? { code } : {}),
+      ...(typeof message === 'string' && message !== '' ? { message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,10 @@
+export { createAuthService, MIGRATIONS_FOLDER } from './app.ts';
+export type { AuthService } from './app.ts';
+export { createBetterAuth } from './better-auth.ts';
+export type { AuthDatabase, TesseraAuth } from './better-auth.ts';
+export { databaseLocation, JWT_ALGORITHMS, loadAuthConfig } from './config.ts';
+export type { AuthConfig, JwtAlgorithm, JwtSigningConfig } from './config.ts';
+export { openIdConfiguration } from './discovery/openid-configuration.ts';
+export type { OpenIdConfiguration } from './discovery/openid-configuration.ts';
+export { createAccessTokenSigner } from './tokens/sign-access-token.ts';
+export type { AccessTokenOptions, AccessTokenSigner } from './tokens/sign-access-token.ts';

@@ -1,0 +1,135 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, serve, type RunningServer } from '@tessera/server';
+import { Hono } from 'hono';
+import { createAuthService, type AuthService } from './app.ts';
+import { createOAuthClientStore } from './client-credentials/index.ts';
+import { loadAuthConfig, type AuthConfig } from './config.ts';
+import { nativeFetch } from './testing/native-fetch.ts';
+
+export { nativeFetch } from './testing/native-fetch.ts';
+export type { NativeRequestInit } from './testing/native-fetch.ts';
+
+/** A user created through the real sign-up route, with everything a test needs to act as them. */
+export type TestUser = {
+  userId: string;
+  email: string;
+  password: string;
+  /** The signed session token (`set-auth-token`), for `Authorization: Bearer` to `/api/auth/token`. */
+  sessionToken: string;
+  /** A `Cookie` header value carrying the session, as a browser would send it. */
+  cookie: string;
+  /** A user JWT from `/api/auth/token`. */
+  jwt: string;
+};
+
+/** An OAuth client registered for the client-credentials grant; the secret is only known here. */
+export type TestClient = { clientId: string; clientSecret: string };
+
+/** A real auth service listening on an ephemeral port. */
+export type TestAuthService = {
+  /** `http://127.0.0.1:<port>`; also its `AUTH_URL` and, unless overridden, its issuer. */
+  url: string;
+  config: AuthConfig;
+  service: AuthService;
+  /** Signs up a fresh user (unique email unless given) and fetches a JWT for them. */
+  signUp(options?: { email?: string; password?: string; name?: string }): Promise<TestUser>;
+  /** Exchanges a session token for a user JWT at `GET /api/auth/token`; throws on a non-200 answer. */
+  getJwt(sessionToken: string): Promise<string>;
+  /** Registers an OAuth client for the client-credentials grant. */
+  createClient(options: { scopes: string[]; audiences?: string[] }): Promise<TestClient>;
+  /** Stops the server and closes the database; idempotent. */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts the real auth service over real HTTP on an ephemeral port, for integration tests of any service.
+ * Defaults: NODE_ENV=test, an in-memory PGlite database, fresh random secrets, JWKS mode with EdDSA.
+ * `env` overrides any variable (e.g. `{ JWT_MODE: 'secret', JWT_SECRET }` or `{ AUTH_DATABASE_URL }`).
+ * Logs are silent unless TEST_LOG_LEVEL is set.
+ */
+export async function startTestAuthService(env: Record<string, string> = {}): Promise<TestAuthService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-auth-test-'));
+  const logger = createLogger({ service: 'auth', level: testLogLevel() });
+
+  // The public URL (issuer, Better Auth's base URL) is only known once the port is: listen first, then
+  // hand the requests to the service built for that URL.
+  let inner: AuthService['app'] | undefined;
+  const front = new Hono().all('*', (c) => (inner === undefined ? c.text('starting', 503) : inner.fetch(c.req.raw, c.env)));
+  const server: RunningServer = await serve(front, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
+
+  let service: AuthService | undefined;
+  try {
+    const config = loadAuthConfig({
+      NODE_ENV: 'test',
+      AUTH_URL: server.url,
+      AUTH_DATABASE_URL: 'memory://',
+      DATA_DIR: dataDir,
+      BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      ...env,
+    });
+    service = await createAuthService(config, { logger });
+    inner = service.app;
+    return harness(server.url, config, service, async () => {
+      await server.close();
+      await service?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+  } catch (error) {
+    await server.close();
+    await service?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** TEST_LOG_LEVEL when it names a pino level, else silent: tests are quiet unless asked. */
+function testLogLevel(): (typeof LOG_LEVELS)[number] {
+  const wanted = process.env.TEST_LOG_LEVEL;
+  return LOG_LEVELS.find((level) => level === wanted) ?? 'silent';
+}
+
+function harness(url: string, config: AuthConfig, service: AuthService, stop: () => Promise<void>): TestAuthService {
+  let closing: Promise<void> | undefined;
+
+  async function getJwt(sessionToken: string): Promise<string> {
+    const response = await nativeFetch(`${url}/api/auth/token`, { headers: { authorization: `Bearer ${sessionToken}` } });
+    if (response.status !== 200) throw new Error(`GET /api/auth/token answered ${response.status}: ${await response.text()}`);
+    const { token } = (await response.json()) as { token: string };
+    return token;
+  }
+
+  return {
+    url,
+    config,
+    service,
+    getJwt,
+    async signUp(options = {}) {
+      const email = options.email ?? `user-${randomUUID()}@example.test`;
+      const password = options.password ?? `pw-${randomBytes(12).toString('base64url')}`;
+      // As a native client: no cookies, no Origin (see nativeFetch for why not the built-in fetch).
+      const response = await nativeFetch(`${url}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password, name: options.name ?? 'Test User' }),
+      });
+      if (response.status !== 200) throw new Error(`sign-up answered ${response.status}: ${await response.text()}`);
+      const { user } = (await response.json()) as { user: { id: string } };
+      const sessionToken = response.headers.get('set-auth-token');
+      const sessionCookie = response.headers.getSetCookie().find((cookie) => cookie.includes('session_token='));
+      if (sessionToken === null || sessionCookie === undefined) throw new Error('sign-up returned no session');
+      const cookie = sessionCookie.split(';')[0] ?? '';
+      return { userId: user.id, email, password, sessionToken, cookie, jwt: await getJwt(sessionToken) };
+    },
+    async createClient({ scopes, audiences }) {
+      const store = createOAuthClientStore(service.database.db);
+      const created = await store.create({ name: `test-client-${randomUUID().slice(0, 8)}`, scopes, audiences });
+      return { clientId: created.clientId, clientSecret: created.clientSecret };
+    },
+    close: () => (closing ??= stop()),
+  };
+}

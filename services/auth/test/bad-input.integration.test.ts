@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeFetch, type TestAuthService } from '../src/testing.ts';
+import { startOn } from './support/auth-client.ts';
+
+type Problem = { type: string; title: string; status: number; detail: string; code: string };
+
+describe('bad input on Better Auth routes', () => {
+  let service: TestAuthService;
+
+  beforeAll(async () => {
+    service = await startOn('memory://');
+  });
+  afterAll(() => service?.close());
+
+  async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const body = (await response.json()) as Problem;
+    expect(body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    return body;
+  }
+
+  const post = (path: string, body: string, headers: Record<string, string>) => nativeFetch(`${service.url}${path}`, { method: 'POST', headers, body });
+
+  it('answers malformed JSON with 400', async () => {
+    await expectProblem(await post('/api/auth/sign-in/email', '{"email":', { 'content-type': 'application/json' }), 400, 'invalid_json');
+  });
+
+  it('answers an oversize body with 413 before Better Auth reads it', async () => {
+    const body = JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(200_000), name: 'x' });
+    await expectProblem(await post('/api/auth/sign-up/email', body, { 'content-type': 'application/json' }), 413, 'payload_too_large');
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    await expectProblem(await post('/api/auth/sign-in/email', 'email=a', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+  });
+
+  it('answers a JSON array where an object belongs with 400 validation_error', async () => {
+    await expectProblem(await post('/api/auth/sign-up/email', '[1,2]', { 'content-type': 'application/json' }), 400, 'validation_error');
+  });
+
+  it('answers an invalid email with 400 and wrong credentials with 401, keeping Better Auth codes in snake case', async () => {
+    const invalid = await post('/api/auth/sign-up/email', JSON.stringify({ email: 'nope', password: 'password-123', name: 'x' }), { 'content-type': 'application/json' });
+    await expectProblem(invalid, 400, 'validation_error');
+    const wrong = await post('/api/auth/sign-in/email', JSON.stringify({ email: 'nobody@example.test', password: 'password-123' }), { 'content-type': 'application/json' });
+    const problem = await expectProblem(wrong, 401, 'invalid_email_or_password');
+    expect(problem.detail).toBe('Invalid email or password');
+  });
+
+  it('answers an unknown auth route with a 404 problem', async () => {
+    await expectProblem(await fetch(`${service.url}/api/auth/no-such-route`), 404, 'not_found');
+  });
+});
