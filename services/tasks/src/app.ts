@@ -6,7 +6,7 @@ import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
 import { openTasksDatabase, type TasksDatabase } from './db/database.ts';
 import { createTasksApi } from './tasks-api.ts';
-import { TaskRepository } from './tasks/task-repository.ts';
+import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-repository.ts';
 
 /** Options of {@link createTasksService}; everything else comes from the config. */
 export type TasksServiceOptions = {
@@ -20,6 +20,8 @@ export type TasksServiceOptions = {
   logger?: Logger;
   /** postgres-js pool size. Default 10. */
   poolMax?: number;
+  /** Database time limits of each request (statement timeout, overall deadline); see `TaskRepositoryOptions`. */
+  databaseLimits?: TaskRepositoryOptions;
 };
 
 /** A started-but-not-listening tasks service: serve `app` with `serve()` from `@tessera/server`. */
@@ -47,7 +49,16 @@ function verifierFor(config: TasksConfig, logger: Logger): Verifier {
   });
 }
 
-function buildApp(config: TasksConfig, database: TasksDatabase, logger: Logger, authenticate: MiddlewareHandler<{ Variables: GuardVariables }>, verifier: Verifier | undefined) {
+type AppParts = {
+  config: TasksConfig;
+  database: TasksDatabase;
+  logger: Logger;
+  authenticate: MiddlewareHandler<{ Variables: GuardVariables }>;
+  verifier: Verifier | undefined;
+  databaseLimits: TaskRepositoryOptions;
+};
+
+function buildApp({ config, database, logger, authenticate, verifier, databaseLimits }: AppParts) {
   const app = createApp<GuardVariables>({
     service: 'tasks',
     logger,
@@ -74,7 +85,7 @@ function buildApp(config: TasksConfig, database: TasksDatabase, logger: Logger, 
     bearerFormat: 'JWT',
     description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
   });
-  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject), authenticate }));
+  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject, databaseLimits), authenticate }));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
@@ -98,7 +109,7 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
     throw error;
   }
   const authenticate = options.authenticate ?? bearerAuth({ verifier: verifier as Verifier });
-  const app = buildApp(config, database, logger, authenticate, verifier);
+  const app = buildApp({ config, database, logger, authenticate, verifier, databaseLimits: options.databaseLimits ?? {} });
   let closing: Promise<void> | undefined;
   return {
     app,
