@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createOAuthClientStore } from '../src/client-credentials/index.ts';
 import type { TestAuthService, TestClient } from '../src/testing.ts';
 import { databaseTargets, startOn } from './support/auth-client.ts';
 
@@ -142,10 +143,14 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
 
   it('refuses a revoked client with 401 invalid_client', async () => {
     const revoked = await service.createClient({ scopes: ['tasks:read'] });
-    const { createOAuthClientStore } = await import('../src/client-credentials/index.ts');
     await createOAuthClientStore(service.service.database.db).revoke(revoked.clientId);
     const answer = await tokenRequest(service, form({ grant_type: 'client_credentials' }), { 'content-type': FORM, authorization: basic(revoked) });
     expect(await errorCode(answer, 401)).toBe('invalid_client');
+  });
+
+  it('is described in /openapi.json', async () => {
+    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(document.paths['/api/auth/oauth2/token']).toHaveProperty('post');
   });
 
   describe('answers bad input with an RFC 6749 error, never a 500', () => {

@@ -26,14 +26,23 @@ export function createTokenEndpoint(options: ResolvedClientCredentialsOptions) {
       metadata: { openapi: tokenEndpointOpenApi },
     },
     async (ctx) => {
+      let clientId: string | undefined;
       try {
         // `auth.api.clientCredentialsToken()` without a Request has no raw body to read.
         if (ctx.request === undefined) throw new TokenEndpointError('invalid_request', 'this endpoint is served over HTTP only');
         const tokenRequest = await readTokenRequest(ctx.request);
-        return tokenJson(200, await issueServiceToken(tokenRequest, options));
+        clientId = tokenRequest.credentials.clientId;
+        const issued = await issueServiceToken(tokenRequest, options);
+        // An audit line per service token: who got which scopes, never the token itself.
+        ctx.context.logger.info('client-credentials: issued a service token', { clientId, scope: issued.scope });
+        return tokenJson(200, issued);
       } catch (error) {
-        if (error instanceof TokenEndpointError) return tokenErrorResponse(error, options.realm);
-        throw error;
+        if (!(error instanceof TokenEndpointError)) throw error;
+        if (error.code === 'invalid_client' && clientId !== undefined) {
+          // Bounded: the id comes from the caller and may be anything.
+          ctx.context.logger.warn('client-credentials: client authentication failed', { clientId: clientId.slice(0, 64) });
+        }
+        return tokenErrorResponse(error, options.realm);
       }
     },
   );
