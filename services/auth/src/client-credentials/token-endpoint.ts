@@ -1,4 +1,5 @@
 import { createAuthEndpoint } from 'better-auth/api';
+import { audienceClaim } from '../tokens/jwt-plugin-options.ts';
 import { TOKEN_ERROR_CODES, TokenEndpointError } from './error-codes.ts';
 import { grantAudiences, grantScopes } from './grant-policy.ts';
 import type { ResolvedClientCredentialsOptions } from './options.ts';
@@ -49,7 +50,7 @@ export function createTokenEndpoint(options: ResolvedClientCredentialsOptions) {
 }
 
 /** Authenticates the client, decides scopes and audiences, and signs the token. */
-export async function issueServiceToken(request: TokenRequest, options: ResolvedClientCredentialsOptions): Promise<TokenResponse> {
+async function issueServiceToken(request: TokenRequest, options: ResolvedClientCredentialsOptions): Promise<TokenResponse> {
   const { clientId, clientSecret } = request.credentials;
   const client = await options.clients.verify(clientId, clientSecret);
   // One answer for unknown, revoked and wrong-secret clients, so the endpoint cannot be used to probe ids.
@@ -60,13 +61,13 @@ export async function issueServiceToken(request: TokenRequest, options: Resolved
   const scope = scopes.join(' ');
   const accessToken = await options.sign(
     { sub: `client:${client.clientId}`, client_id: client.clientId, scope },
-    { audience: audiences.length === 1 ? (audiences[0] as string) : audiences, expiresInSeconds: options.tokenTtlSeconds },
+    { audience: audienceClaim(audiences), expiresInSeconds: options.tokenTtlSeconds },
   );
   return { access_token: accessToken, token_type: 'Bearer', expires_in: options.tokenTtlSeconds, scope };
 }
 
 /** The RFC 6749 §5.2 error answer; a 401 names the Basic scheme as RFC 9110 §15.5.2 requires. */
-export function tokenErrorResponse(error: TokenEndpointError, realm: string): Response {
+function tokenErrorResponse(error: TokenEndpointError, realm: string): Response {
   const response = tokenJson(error.status, { error: error.code, error_description: error.description });
   if (error.status === 401) response.headers.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
   return response;
