@@ -49,12 +49,16 @@ export function decodeJsonObject(segment: string, what: string): Record<string, 
 }
 
 /**
- * Splits a compact JWS and decodes its header. The size limit is applied first, before any decoding
- * (RFC 8725 §3.1 on untrusted input; a huge token must cost nothing).
+ * Refuses a token over the size limit. Called first, before hashing or decoding anything, so a huge token
+ * costs nothing. A JWS compact token is ASCII, so its length in UTF-16 units is its length in bytes
+ * (anything else fails the shape check later).
  */
-export function decodeToken(token: string, maxTokenBytes: number): DecodedToken {
-  // A JWS compact token is ASCII, so its length in UTF-16 units is its length in bytes.
+export function assertTokenSize(token: string, maxTokenBytes: number): void {
   if (token.length > maxTokenBytes) throw new GuardError('token_too_large');
+}
+
+/** Splits a compact JWS (already size-checked) and decodes its header; the payload waits for the signature. */
+export function decodeToken(token: string): DecodedToken {
   if (!compactShape.test(token)) throw new GuardError('token_malformed', 'The token is not three base64url segments');
   const firstDot = token.indexOf('.');
   const lastDot = token.lastIndexOf('.');

@@ -10,7 +10,7 @@ import { resolveOptions } from './options.ts';
 import type { ResolvedOptions, VerifierOptions } from './options.ts';
 import { toPrincipal } from './principal.ts';
 import type { Principal, TokenClaims } from './principal.ts';
-import { decodeJsonObject, decodeToken } from './token.ts';
+import { assertTokenSize, decodeJsonObject, decodeToken } from './token.ts';
 
 /** Verifies bearer tokens. Framework-agnostic: the Hono middleware is a thin layer over this. */
 export type Verifier = {
@@ -64,7 +64,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verify(token: string): Promise<Principal> {
     if (typeof token !== 'string' || token.length === 0) throw new GuardError('token_missing');
-    if (token.length > maxTokenBytes) throw new GuardError('token_too_large');
+    assertTokenSize(token, maxTokenBytes);
     let cacheKey: string | undefined;
     if (cache) {
       cacheKey = VerifiedTokenCache.keyOf(token);
@@ -72,7 +72,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (hit) return hit;
     }
 
-    const { header, payloadSegment, signingInput, signature } = decodeToken(token, maxTokenBytes);
+    const { header, payloadSegment, signingInput, signature } = decodeToken(token);
     // The allowlist is exact: `none`, `NONE`, `hs256` are simply not in it (RFC 8725 §3.1).
     const alg = header.alg;
     if (typeof alg !== 'string' || !algorithms.has(alg as Algorithm)) throw new GuardError('alg_not_allowed');

@@ -81,6 +81,16 @@ describe('JWKS key source', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('makes concurrent callers wait for the one shared fetch', async () => {
+    const guard = jwksVerifier();
+    await guard.ready();
+    server.keys = [current.jwk, next.jwk];
+    advance(cooldown + 1);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => outcome(guard.verify(signToken(next)))));
+    expect(new Set(outcomes)).toEqual(new Set(['ok']));
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('picks up a rotated key', async () => {
     const guard = jwksVerifier();
     await guard.ready();
