@@ -1,6 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { GuardVariables } from '@tessera/guard';
-import type { ServerVariables } from '@tessera/server';
+import { createRouter, type ServerVariables } from '@tessera/server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { answerDatabaseFaults, taskNotFound } from './errors.ts';
 import {
@@ -15,7 +14,6 @@ import {
 import { namedSubject, ownSubject, type CallerSubject, type TaskAccess } from './tasks/caller-subject.ts';
 import type { TaskRepository } from './tasks/task-repository.ts';
 import { isTaskId } from './tasks/task-schemas.ts';
-import { tasksValidationHook } from './validation-hook.ts';
 
 /** The typed context of the task routes: the server's request id and logger, and the guard's principal. */
 export type TasksEnv = { Variables: ServerVariables & GuardVariables };
@@ -33,7 +31,7 @@ export type TasksApiOptions = {
  * Routes are chained so the returned app's type carries every route for `hono/client`.
  */
 export function createTasksApi({ tasksFor, authenticate }: TasksApiOptions) {
-  const api = new OpenAPIHono<TasksEnv>({ defaultHook: tasksValidationHook });
+  const api = createRouter<GuardVariables>();
   api.use('/v1/*', authenticate);
   api.onError(answerDatabaseFaults);
 

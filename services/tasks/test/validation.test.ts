@@ -56,7 +56,7 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['a dueAt without a time zone', { title: 'ok', dueAt: '2026-12-01T09:00:00' }, ['dueAt']],
       ['an unknown field', { title: 'ok', priority: 'high' }, ['priority']],
       ['a userId', { title: 'ok', userId: 'someone-else' }, ['userId']],
-      ['an id, createdAt or updatedAt', { title: 'ok', id: task.id, createdAt: task.createdAt, updatedAt: task.updatedAt }, ['id', 'createdAt', 'updatedAt']],
+      ['an id, createdAt or updatedAt', { title: 'ok', id: '7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, ['id', 'createdAt', 'updatedAt']],
       ['several bad fields at once', { title: '', status: 'x', extra: true }, ['title', 'status', 'extra']],
     ])('refuses %s with 400 listing the fields', async (_, body, paths) => {
       await expectInvalid(await post(body), paths);
