@@ -73,9 +73,11 @@ export function createSignatureCheck(alg: Algorithm, key: KeyObject): SignatureC
   const length = spec.signatureBytes;
   if (spec.family === 'oct') {
     const hash = spec.hash ?? 'sha256';
+    // createHmac is measurably faster with the raw bytes than with a KeyObject.
+    const secret = key.export();
     return (signingInput, signature) => {
       if (signature.length !== length) return false;
-      const expected = createHmac(hash, key).update(signingInput).digest();
+      const expected = createHmac(hash, secret).update(signingInput).digest();
       return timingSafeEqual(expected, signature);
     };
   }
