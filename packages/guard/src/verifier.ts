@@ -48,14 +48,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // A key set change can mean a key was withdrawn: tokens it signed must be verified afresh.
   if (cache) source.onChange(() => cache.clear());
 
-  async function findKey(kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
+  /** After a miss in memory: a known kid with another alg is refused, an unknown kid may cause one refetch. */
+  async function keyAfterMiss(kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
     let candidates = source.lookup(kid);
-    let key = keyFor(candidates, alg);
-    if (key) return key;
     // A known kid with another alg is a mismatch, not a reason to refetch (RFC 8725 §3.1).
     if (candidates === undefined || candidates.length === 0) {
       candidates = await source.refresh(kid);
-      key = keyFor(candidates, alg);
+      const key = keyFor(candidates, alg);
       if (key) return key;
     }
     if (candidates !== undefined && candidates.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
@@ -81,7 +80,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw new GuardError('token_malformed', 'The kid header is not a string');
     // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come only from our own configuration (RFC 8725 §3.10).
-    const key = await findKey(kid, alg as Algorithm);
+    // The usual case is a synchronous hit in memory; only a miss pays for a promise.
+    const key = keyFor(source.lookup(kid), alg as Algorithm) ?? (await keyAfterMiss(kid, alg as Algorithm));
 
     let valid: boolean;
     try {
