@@ -214,7 +214,7 @@ function machineInfo(loadBefore: number[], loadAfter: number[]): string {
 /** Entry point used by `bench/run.ts`. `quick` (or `--quick`) runs a few short rounds as a smoke test and writes no report. */
 export async function main(args: readonly string[] = []): Promise<void> {
   const quick = args.includes('--quick') || args.includes('quick');
-  const harness: HarnessOptions = quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 9, roundMs: 100, warmupMs: 250 };
+  const harness: HarnessOptions = quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 15, roundMs: 60, warmupMs: 250 };
   const loadBefore = os.loadavg();
   const startedAt = new Date();
   const all: CaseResult[] = [];
