@@ -1,0 +1,103 @@
+import type { GuardVariables, Principal } from '@tessera/guard';
+import { createLogger } from '@tessera/server';
+import type { MiddlewareHandler } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTasksService, type TasksService } from '../src/app.ts';
+import { loadTasksConfig } from '../src/config.ts';
+
+type Operation = { security?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> };
+type Spec = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
+};
+
+/** The statuses each route really answers (each is exercised by the integration tests). */
+const expectedResponses: Record<string, Record<string, string[]>> = {
+  '/v1/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '503'] },
+  '/v1/tasks/{id}': {
+    get: ['200', '400', '401', '403', '404', '503'],
+    patch: ['200', '400', '401', '403', '404', '413', '503'],
+    delete: ['204', '400', '401', '403', '404', '503'],
+  },
+  '/v1/users/{userId}/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '503'] },
+};
+
+/** The bench hook: a stand-in for the guard that admits every request as one fixed user. */
+function fixedUser(userId: string): MiddlewareHandler<{ Variables: GuardVariables }> {
+  const principal: Principal = { kind: 'user', subject: userId, userId, scopes: new Set(), claims: { iss: 'bench', sub: userId, aud: 'tessera', exp: 0 } };
+  return async function fixedPrincipal(c, next) {
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+describe('OpenAPI description and the authenticate hook', () => {
+  let service: TasksService;
+  let spec: Spec;
+
+  beforeAll(async () => {
+    const config = loadTasksConfig({ NODE_ENV: 'test', TASKS_DATABASE_URL: 'memory://', LOG_LEVEL: 'silent' });
+    service = await createTasksService(config, { authenticate: fixedUser('bench-user'), logger: createLogger({ service: 'tasks', level: 'silent' }) });
+    spec = (await (await service.app.request('/openapi.json')).json()) as Spec;
+  });
+
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  /** Every operation under `/v1/`. */
+  const taskOperations = (): Operation[] =>
+    Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([, operations]) => Object.values(operations));
+
+  it('is OpenAPI 3.1 with a bearer JWT security scheme', () => {
+    expect(spec.openapi).toBe('3.1.0');
+    expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  });
+
+  it('describes exactly the task routes, each secured and with the statuses it answers', () => {
+    const documented = Object.fromEntries(
+      Object.entries(spec.paths)
+        .filter(([path]) => path.startsWith('/v1/'))
+        .map(([path, operations]) => [path, Object.fromEntries(Object.entries(operations).map(([method, operation]) => [method, Object.keys(operation.responses).sort()]))]),
+    );
+    expect(documented).toEqual(expectedResponses);
+    for (const operation of taskOperations()) expect(operation.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('documents every error as problem+json, with WWW-Authenticate on 401 and Retry-After on 503', () => {
+    for (const operation of taskOperations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        expect(response.content?.['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+      }
+      expect(operation.responses['401']?.headers).toHaveProperty('WWW-Authenticate');
+      expect(operation.responses['503']?.headers).toHaveProperty('Retry-After');
+    }
+    expect(spec.components.schemas.Problem?.required?.sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
+  });
+
+  it('describes the task exactly as the API answers it', async () => {
+    const response = await service.app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'shape' }) });
+    expect(response.status).toBe(201);
+    const task = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(task).sort()).toEqual(Object.keys(spec.components.schemas.Task?.properties ?? {}).sort());
+    expect(spec.components.schemas.Task?.required?.sort()).toEqual(Object.keys(task).sort());
+  });
+
+  it('serves a docs page that reads /openapi.json', async () => {
+    const response = await service.app.request('/docs');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain('/openapi.json');
+  });
+
+  it('lets the authenticate hook replace the guard: no verifier, and readiness checks only the database', async () => {
+    expect(service.verifier).toBeUndefined();
+    const listed = (await (await service.app.request('/v1/tasks')).json()) as { items: { userId: string }[] };
+    expect(listed.items.map((task) => task.userId)).toEqual(['bench-user']);
+    expect(await (await service.app.request('/readyz')).json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+  });
+});
