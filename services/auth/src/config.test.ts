@@ -31,6 +31,7 @@ describe('loadAuthConfig', () => {
     expect(config).toMatchObject({
       nodeEnv: 'development',
       production: false,
+      logLevel: 'info',
       port: 3000,
       url: 'http://localhost:3000',
       issuer: 'http://localhost:3000',

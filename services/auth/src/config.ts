@@ -21,8 +21,12 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 const DEFAULT_URL = 'http://localhost:3000';
 
+/** pino levels accepted by `LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const envSchema = z.object({
   NODE_ENV: nodeEnvSchema(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   AUTH_PORT: portSchema().default(3000),
   AUTH_URL: urlSchema().default(DEFAULT_URL),
   AUTH_ISSUER: z.string().trim().optional(),
@@ -66,6 +70,8 @@ export type JwtSigningConfig =
 export type AuthConfig = {
   nodeEnv: 'development' | 'test' | 'production';
   production: boolean;
+  /** pino level of the service's logs (`LOG_LEVEL`, default `info`). */
+  logLevel: (typeof LOG_LEVELS)[number];
   port: number;
   /** Public base URL of this service (`AUTH_URL`), without trailing slash. */
   url: string;
@@ -132,6 +138,7 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
   return {
     nodeEnv: env.NODE_ENV,
     production,
+    logLevel: env.LOG_LEVEL,
     port: env.AUTH_PORT,
     url: env.AUTH_URL,
     issuer,

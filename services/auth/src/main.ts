@@ -13,7 +13,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger({ service: 'auth' });
+const logger = createLogger({ service: 'auth', level: config.logLevel });
 const service = await createAuthService(config, { logger });
 const server = await serve(service.app, { port: config.port, logger, onShutdown: () => service.close() });
 logger.info({ url: config.url, listening: server.url }, `auth service listening on ${server.url} (public URL ${config.url})`);

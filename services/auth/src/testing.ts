@@ -6,7 +6,7 @@ import { createLogger, serve, type RunningServer } from '@tessera/server';
 import { Hono } from 'hono';
 import { createAuthService, type AuthService } from './app.ts';
 import { createOAuthClientStore } from './client-credentials/index.ts';
-import { loadAuthConfig, type AuthConfig } from './config.ts';
+import { LOG_LEVELS, loadAuthConfig, type AuthConfig } from './config.ts';
 import { nativeFetch } from './testing/native-fetch.ts';
 
 export { nativeFetch } from './testing/native-fetch.ts';
@@ -84,8 +84,6 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
     throw error;
   }
 }
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** TEST_LOG_LEVEL when it names a pino level, else silent: tests are quiet unless asked. */
 function testLogLevel(): (typeof LOG_LEVELS)[number] {

@@ -48,6 +48,12 @@ describe('service routes', () => {
     expect(docs.headers.get('content-type')).toContain('text/html');
   });
 
+  it('puts every JWT_AUDIENCE entry into an array aud claim of user tokens', async () => {
+    const { jwt } = await service.signUp();
+    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), { audience: 'billing', issuer: service.url });
+    expect(payload.aud).toEqual(['tasks', 'billing']);
+  });
+
   it('issues service tokens at the token endpoint with the same keys as user tokens', async () => {
     const client = await service.createClient({ scopes: ['tasks:read'] });
     const answer = await fetch(`${service.url}/api/auth/oauth2/token`, {

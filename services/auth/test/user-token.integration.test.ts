@@ -78,17 +78,3 @@ describe.each(databaseTargets)('user tokens on %s', (target) => {
     });
   });
 });
-
-describe('audience list', () => {
-  let service: TestAuthService;
-  beforeAll(async () => {
-    service = await startOn('memory://', { JWT_AUDIENCE: 'tasks, billing' });
-  });
-  afterAll(() => service?.close());
-
-  it('puts every JWT_AUDIENCE entry into an array aud claim', async () => {
-    const { jwt } = await service.signUp();
-    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), { audience: 'billing', issuer: service.url });
-    expect(payload.aud).toEqual(['tasks', 'billing']);
-  });
-});

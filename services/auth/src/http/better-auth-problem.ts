@@ -23,14 +23,23 @@ const MALFORMED_JSON_MESSAGE = 'Invalid JSON in request body';
 
 /**
  * Rewrites a Better Auth error response as `application/problem+json` `{ type, title, status, detail, code }`,
- * keeping its status (plus `message`, an RFC 9457 extension member). Better Auth's own codes (`INVALID_EMAIL_OR_PASSWORD`) become lower snake case
- * (`invalid_email_or_password`), like every other code of the API. Successful responses pass through untouched.
+ * keeping its status (plus `message`, an RFC 9457 extension member). Better Auth's own codes
+ * (`INVALID_EMAIL_OR_PASSWORD`) become lower snake case (`invalid_email_or_password`), like every other code
+ * of the API. Successful responses pass through untouched.
  * A 5xx never repeats Better Auth's message: it may describe internals.
  */
 export async function betterAuthProblem(c: Context, response: Response): Promise<Response> {
   if (response.status < 400) return response;
+  const text = await response.text().catch(() => '');
+  const parsed = parseJson(text);
+  // Answers already in a standard error format stay as they are: problem+json, and RFC 6749 §5.2
+  // `{ error, error_description }` from the token endpoint, which OAuth clients parse as such.
+  const standard = response.headers.get('content-type')?.includes('application/problem+json') || typeof parsed?.error === 'string';
+  if (standard && response.status < 500) {
+    return new Response(text, response);
+  }
   const status = response.status as ContentfulStatusCode;
-  const body = await readErrorBody(response);
+  const body = errorFields(parsed);
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = response.headers.get(name);
@@ -63,18 +72,20 @@ function codeFor(status: number, body: { code?: string; message?: string }): str
   return body.code === undefined ? (CODE_BY_STATUS[status] ?? 'request_failed') : body.code.toLowerCase();
 }
 
-async function readErrorBody(response: Response): Promise<{ code?: string; message?: string }> {
-  const text = await response.text().catch(() => '');
-  if (text === '') return {};
+function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    const { code, message } = parsed as Record<string, unknown>;
-    return {
-      ...(typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code) ? { code } : {}),
-      ...(typeof message === 'string' && message !== '' ? { message } : {}),
-    };
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+function errorFields(parsed: Record<string, unknown> | undefined): { code?: string; message?: string } {
+  const code = parsed?.code;
+  const message = parsed?.message;
+  return {
+    ...(typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code) ? { code } : {}),
+    ...(typeof message === 'string' && message !== '' ? { message } : {}),
+  };
 }
