@@ -68,6 +68,33 @@ describe.each(testDatabaseTargets())('openDatabase on %s', (target) => {
     await expect(database.ping()).rejects.toThrow();
   });
 
+  it('lets two instances starting together migrate the same database', async () => {
+    const other = await openDatabase({ url: testDatabase?.url ?? 'memory://', dataDir, name: 'notes', schema: notesSchema, poolMax: 1 });
+    try {
+      // In memory each instance is its own database; on Postgres both race for the same one.
+      await Promise.all([database.migrate(notesMigrationsFolder), other.migrate(notesMigrationsFolder)]);
+      await database.db.insert(notes).values({ owner: 'ada', body: 'after both migrations' });
+      expect(await database.db.select().from(notes)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.runIf(target === 'postgres')('never opens more connections than poolMax', async () => {
+    const name = new URL(testDatabase!.url).pathname.slice(1);
+    const observer = await openDatabase({ url: process.env.TEST_DATABASE_URL, dataDir, name: 'observer', schema: {}, poolMax: 1 });
+    try {
+      // drizzle queries are lazy: Promise.all starts them all at once
+      const queries = Promise.all(Array.from({ length: 6 }, () => database.db.execute(sql`select pg_sleep(0.3)`)));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const activity = await observer.db.execute(sql`select count(*)::int as connections from pg_stat_activity where datname = ${name}`);
+      await queries;
+      expect(Array.from(activity as unknown as { connections: number }[])[0]?.connections).toBe(2);
+    } finally {
+      await observer.close();
+    }
+  });
+
   it('rolls back a failed transaction', async () => {
     await database.migrate(notesMigrationsFolder);
     await expect(
@@ -102,6 +129,12 @@ describe('openDatabase with no url', () => {
     const database = await openDatabase({ url: '', dataDir, name: 'empty', schema: {} });
     await database.close();
     expect(statSync(join(dataDir, 'empty')).isDirectory()).toBe(true);
+  });
+});
+
+describe('openDatabase with a bad poolMax', () => {
+  it.each([0, -1, 1.5])('throws a TypeError for %s', async (poolMax) => {
+    await expect(openDatabase({ url: 'memory://', dataDir, name: 'x', schema: {}, poolMax })).rejects.toThrow(TypeError);
   });
 });
 

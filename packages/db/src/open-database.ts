@@ -41,8 +41,13 @@ export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
 };
 
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
-/** Seconds postgres-js waits for a TCP connection before failing, so a dead host fails fast. */
-const CONNECT_TIMEOUT_SECONDS = 5;
+/** postgres-js options shared by the pool and the migration connection. */
+const POSTGRES_OPTIONS = {
+  /** Seconds to wait for a TCP connection, so a dead host fails fast. */
+  connect_timeout: 5,
+  /** NOTICEs (e.g. "schema already exists" during migrations) are not errors; keep logs clean. */
+  onnotice: () => {},
+} satisfies postgres.Options<Record<string, postgres.PostgresType>>;
 /**
  * Seconds `close()` gives running queries before postgres-js cuts the connections. Short, because the server
  * closes the database only after in-flight requests have drained, and a dead server must not stall shutdown.
@@ -57,6 +62,9 @@ const CLOSE_TIMEOUT_SECONDS = 2;
 export async function openDatabase<TSchema extends Record<string, unknown>>(
   options: OpenDatabaseOptions<TSchema>,
 ): Promise<Database<TSchema>> {
+  if (options.poolMax !== undefined && !(Number.isInteger(options.poolMax) && options.poolMax >= 1)) {
+    throw new TypeError('openDatabase: poolMax must be a positive integer');
+  }
   const url = options.url?.trim() || undefined;
   if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(options, url);
@@ -87,19 +95,33 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   { schema, poolMax = 10 }: OpenDatabaseOptions<TSchema>,
   url: string,
 ): Promise<Database<TSchema>> {
-  const client = postgres(url, {
-    max: poolMax,
-    connect_timeout: CONNECT_TIMEOUT_SECONDS,
-    onnotice: () => {}, // NOTICEs (e.g. "schema already exists" during migrations) are not errors; keep logs clean
-  });
+  const client = postgres(url, { ...POSTGRES_OPTIONS, max: poolMax });
   const db = drizzlePostgres({ client, schema });
   return {
     db,
     kind: 'postgres',
-    migrate: (folder) => migratePostgres(db, { migrationsFolder: folder }),
+    migrate: (folder) => migratePostgresLocked(url, folder),
     ping: (timeoutMs) => pingWithTimeout(db, timeoutMs),
     close: once(() => client.end({ timeout: CLOSE_TIMEOUT_SECONDS })),
   };
+}
+
+/** Advisory lock key held while migrating (any constant; advisory locks are scoped to one database). */
+const MIGRATION_LOCK_KEY = 7_361_021_845;
+
+/**
+ * Runs the migrations on a dedicated single connection holding a session advisory lock, so replicas that start
+ * together apply them one after the other instead of racing to `CREATE TABLE` the same tables.
+ */
+async function migratePostgresLocked(url: string, folder: string): Promise<void> {
+  const connection = postgres(url, { ...POSTGRES_OPTIONS, max: 1 });
+  try {
+    await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: connection }), { migrationsFolder: folder });
+    // Ending the session releases the lock, also when a migration failed.
+  } finally {
+    await connection.end({ timeout: CLOSE_TIMEOUT_SECONDS });
+  }
 }
 
 /** A `select 1` that rejects instead of hanging when the server is gone (postgres-js retries connecting). */
