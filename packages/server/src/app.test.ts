@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
 import { createRouter } from './router.ts';
 import { HttpProblem } from './problem.ts';
-import { capturingLogger } from './test-logger.ts';
+import { capturingLogger } from './testing.ts';
 
 const PROBLEM_JSON = 'application/problem+json';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { capturingLogger } from './test-logger.ts';
+import { capturingLogger } from './testing.ts';
 
 const SECRETS = {
   authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.SECRET-JWT.sig',
@@ -56,6 +56,17 @@ describe('createLogger', () => {
     for (const secret of Object.values(SECRETS).filter((secret) => secret !== SECRETS.password)) {
       expect(output).not.toContain(secret);
     }
+  });
+
+  it('redacts errors and errors under any key', () => {
+    const { logger, text } = capturingLogger();
+    const failure = Object.assign(new Error('upstream said no'), { request: { headers: { cookie: SECRETS.cookie } }, response: { body: { access_token: SECRETS.token } } });
+    logger.child({ requestId: 'r1' }).error({ err: failure, cause: failure, client: { client_secret: SECRETS.clientSecret } }, 'call failed');
+    logger.error(failure);
+    const output = text();
+    for (const secret of [SECRETS.cookie, SECRETS.token, SECRETS.clientSecret]) expect(output).not.toContain(secret);
+    expect(output).toContain('upstream said no');
+    expect(output).toContain('"type":"Error"');
   });
 
   it('keeps credentials out of the access log of a real request', async () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { serve, type RunningServer } from './serve.ts';
-import { capturingLogger } from './test-logger.ts';
+import { capturingLogger } from './testing.ts';
 
 type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
 

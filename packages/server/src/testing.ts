@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from './logger.ts';
 
-/** A logger whose JSON lines tests can read back: `lines()` parses them, `text()` is the raw output. */
+/** For tests of services too (`@tessera/server/testing`): a logger whose JSON lines tests can read back: `lines()` parses them, `text()` is the raw output. */
 export function capturingLogger(level: 'info' | 'debug' = 'debug'): { logger: Logger; lines(): Record<string, unknown>[]; text(): string } {
   let output = '';
   const destination = new Writable({
