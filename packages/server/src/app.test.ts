@@ -263,6 +263,19 @@ describe('createApp', () => {
       expect(await (await app.request('/metrics')).text()).toContain('http_requests_total{method="POST",route="/v1/tasks",status="413"} 1');
     });
 
+    it('labels routes of mounted sub-apps with their full pattern, even with middleware registered after them', async () => {
+      const { app } = buildApp();
+      const router = createRouter();
+      router.get('/notes/:noteId', (c) => c.json({ id: c.req.param('noteId') }));
+      app.route('/v9', router);
+      app.use('/v9/*', async (_c, next) => next());
+      await app.request('/v9/notes/123');
+      await app.request('/v9/notes/456', { method: 'HEAD' });
+      const text = await (await app.request('/metrics')).text();
+      expect(text).toContain('http_requests_total{method="GET",route="/v9/notes/:noteId",status="200"} 1');
+      expect(text).toContain('http_requests_total{method="HEAD",route="/v9/notes/:noteId",status="200"} 1');
+    });
+
     it('lets two apps share one registry', async () => {
       const metrics = createMetrics();
       const first = buildApp({ metrics }).app;

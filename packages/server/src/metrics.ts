@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** A fresh registry with the process metrics; never prom-client's global one, so apps in one process stay apart. */
@@ -57,8 +57,13 @@ export function requestMetrics(registry: Registry): MiddlewareHandler {
   };
 }
 
-/** The pattern of the most specific matched route (the last one registered that matched). */
+/**
+ * The pattern of the route that handled the request: the last matched route registered for a specific method
+ * (middleware registered with `use()` is `ALL`, and may come after the routes), else the last matched pattern.
+ */
 function routeLabel(c: Context): string {
   if (unmatchedRequests.has(c)) return UNMATCHED_ROUTE;
-  return routePath(c, -1) || UNMATCHED_ROUTE;
+  const routes = matchedRoutes(c);
+  const handler = routes.findLast((route) => route.method !== 'ALL') ?? routes.at(-1);
+  return handler?.path || UNMATCHED_ROUTE;
 }

@@ -127,6 +127,17 @@ describe('serve', () => {
     expect(shutdowns).toBe(1);
   });
 
+  it('installs SIGTERM and SIGINT handlers and removes them on close', async () => {
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    const { logger } = capturingLogger();
+    const server = await serve(createApp({ service: 'test', logger }), { port: 0, hostname: '127.0.0.1', logger });
+    expect(process.listenerCount('SIGTERM')).toBe(before.term + 1);
+    expect(process.listenerCount('SIGINT')).toBe(before.int + 1);
+    await server.close();
+    expect(process.listenerCount('SIGTERM')).toBe(before.term);
+    expect(process.listenerCount('SIGINT')).toBe(before.int);
+  });
+
   it('finishes the request in flight on SIGTERM, runs onShutdown and exits 0', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, SLOW_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
