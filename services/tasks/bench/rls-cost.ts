@@ -5,11 +5,13 @@
  *
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:rls -w services/tasks
  *
- * Options (env): RLS_BENCH_QUERIES (per path and round, default 4000), RLS_BENCH_CONCURRENCY (default 8),
- * RLS_BENCH_ROUNDS (default 3). It runs in a fresh database that it drops afterwards.
+ * Options (env): RLS_BENCH_QUERIES (per path and round, default 1500), RLS_BENCH_CONCURRENCY (a comma list of
+ * client counts, default `1,8`), RLS_BENCH_ROUNDS (default 9). Many short interleaved rounds and their median
+ * keep background load on a shared machine from favouring one path. It runs in a fresh database that it
+ * drops afterwards.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '@tessera/config';
@@ -20,9 +22,9 @@ import { tasks } from '../src/db/schema.ts';
 import { inSubjectScope } from '../src/db/subject-scope.ts';
 import { TaskRepository } from '../src/tasks/task-repository.ts';
 
-const queriesPerRound = Number(process.env.RLS_BENCH_QUERIES ?? 4000);
-const concurrency = Number(process.env.RLS_BENCH_CONCURRENCY ?? 8);
-const rounds = Number(process.env.RLS_BENCH_ROUNDS ?? 3);
+const queriesPerRound = Number(process.env.RLS_BENCH_QUERIES ?? 1500);
+const concurrencies = (process.env.RLS_BENCH_CONCURRENCY ?? '1,8').split(',').map(Number);
+const rounds = Number(process.env.RLS_BENCH_ROUNDS ?? 9);
 const users = 200;
 const tasksPerUser = 100;
 const pageSize = 50;
@@ -47,7 +49,11 @@ const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> 
   'TaskRepository.list (RLS)': (db, subject) => TaskRepository.forSubject(db, subject).list({ limit: pageSize }),
 };
 
-async function runPath(db: TasksDb, run: (db: TasksDb, subject: string) => Promise<unknown>): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
+async function runPath(
+  db: TasksDb,
+  run: (db: TasksDb, subject: string) => Promise<unknown>,
+  concurrency: number,
+): Promise<{ opsPerSecond: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -69,9 +75,40 @@ async function runPath(db: TasksDb, run: (db: TasksDb, subject: string) => Promi
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
+/** Measures every path at one concurrency: a warm-up round, then `rounds` interleaved rounds; one Markdown table. */
+async function measure(db: TasksDb, concurrency: number): Promise<string[]> {
+  const results: PathResult[] = Object.keys(paths).map((name) => ({ name, opsPerSecond: [], p50: [], p99: [] }));
+  for (const run of Object.values(paths)) await runPath(db, run, concurrency);
+  for (let round = 0; round < rounds; round++) {
+    // Interleave the paths each round so background load on the machine hits them alike.
+    for (const result of results) {
+      const run = paths[result.name];
+      if (run === undefined) continue;
+      const measured = await runPath(db, run, concurrency);
+      result.opsPerSecond.push(measured.opsPerSecond);
+      result.p50.push(measured.p50);
+      result.p99.push(measured.p99);
+    }
+  }
+  const baseline = median(results.find((result) => result.name.startsWith('without'))?.opsPerSecond ?? []);
+  return [
+    `### ${concurrency} concurrent client${concurrency === 1 ? '' : 's'}`,
+    '',
+    '| path | queries/s (median) | p50 ms | p99 ms | vs. without RLS |',
+    '|---|---:|---:|---:|---:|',
+    ...results.map((result) => {
+      const ops = median(result.opsPerSecond);
+      return `| ${result.name} | ${ops.toFixed(0)} | ${median(result.p50).toFixed(2)} | ${median(result.p99).toFixed(2)} | ${(((ops - baseline) / baseline) * 100).toFixed(1)} % |`;
+    }),
+    '',
+    `Per-round queries/s: ${results.map((result) => `${result.name}: ${result.opsPerSecond.map((value) => value.toFixed(0)).join(', ')}`).join('; ')}.`,
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   const target = await createTestDatabase();
-  const database = await openTasksDatabase({ url: target.url, dataDir: '', poolMax: concurrency });
+  const database = await openTasksDatabase({ url: target.url, dataDir: '', poolMax: Math.max(...concurrencies) });
   try {
     // Seed as the superuser (exempt from RLS): users × tasks rows with distinct timestamps.
     await database.db.execute(sql`
@@ -80,43 +117,27 @@ async function main(): Promise<void> {
       from generate_series(0, ${users - 1}) as u, generate_series(1, ${tasksPerUser}) as t`);
     await database.db.execute(sql`analyze tasks`);
 
-    const results: PathResult[] = Object.keys(paths).map((name) => ({ name, opsPerSecond: [], p50: [], p99: [] }));
-    for (const [name, run] of Object.entries(paths)) await runPath(database.db, run).catch((error: unknown) => Promise.reject(new Error(`${name}: ${String(error)}`)));
-    for (let round = 0; round < rounds; round++) {
-      // Interleave the paths each round so background load on the machine hits them alike.
-      for (const result of results) {
-        const run = paths[result.name];
-        if (run === undefined) continue;
-        const measured = await runPath(database.db, run);
-        result.opsPerSecond.push(measured.opsPerSecond);
-        result.p50.push(measured.p50);
-        result.p99.push(measured.p99);
-      }
-    }
+    const tables: string[] = [];
+    for (const concurrency of concurrencies) tables.push(...(await measure(database.db, concurrency)));
 
     const [version] = (await database.db.execute(sql`select current_setting('server_version') as version`)) as unknown as { version: string }[];
-    const baseline = median(results[1]?.opsPerSecond ?? []);
     const lines = [
       `# Row-level security cost — ${new Date().toISOString().slice(0, 10)}`,
       '',
-      `Postgres ${version?.version ?? '?'} on localhost, ${cpus().length} CPU cores shared with other work, Node ${process.version}.`,
-      `${users} users × ${tasksPerUser} tasks; each query lists a page of ${pageSize} tasks of one user (index \`(user_id, created_at, id)\`),`,
-      `in its own transaction; ${concurrency} concurrent clients over a pool of ${concurrency}; ${queriesPerRound} queries per path per round,`,
-      `${rounds} interleaved rounds after one warm-up round; medians of the rounds.`,
+      `Postgres ${version?.version ?? '?'} on localhost, ${cpus().length} CPU cores shared with other work (load average ${loadavg()[0]?.toFixed(1)} at the end), Node ${process.version}.`,
+      `${users} users × ${tasksPerUser} tasks; each query lists a page of ${pageSize} tasks of one user (index \`(user_id, created_at, id)\`)`,
+      `in its own transaction, over a postgres-js pool of ${Math.max(...concurrencies)}. ${queriesPerRound} queries per path per round, ${rounds} interleaved rounds after one warm-up round;`,
+      'medians of the rounds. Paths:',
       '',
-      '| path | queries/s (median) | p50 ms | p99 ms | vs. without RLS |',
-      '|---|---:|---:|---:|---:|',
-      ...results.map((result) => {
-        const ops = median(result.opsPerSecond);
-        return `| ${result.name} | ${ops.toFixed(0)} | ${median(result.p50).toFixed(2)} | ${median(result.p99).toFixed(2)} | ${(((ops - baseline) / baseline) * 100).toFixed(1)} % |`;
-      }),
+      '- **with RLS**: the production scope (`inSubjectScope`): `set_config` of role, `app.user_id` and `statement_timeout`, then the query as `tessera_tasks_app`, policies applied.',
+      '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id` and `statement_timeout`.',
+      '- **TaskRepository.list**: the real repository method (RLS), which also formats timestamps with `to_char` and builds the cursor.',
       '',
-      `Per-round queries/s: ${results.map((result) => `${result.name}: ${result.opsPerSecond.map((value) => value.toFixed(0)).join(', ')}`).join('; ')}.`,
-      '',
+      ...tables,
       'Command:',
       '',
       '```',
-      `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test RLS_BENCH_QUERIES=${queriesPerRound} RLS_BENCH_CONCURRENCY=${concurrency} RLS_BENCH_ROUNDS=${rounds} npm run bench:rls -w services/tasks`,
+      `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test RLS_BENCH_QUERIES=${queriesPerRound} RLS_BENCH_CONCURRENCY=${concurrencies.join(',')} RLS_BENCH_ROUNDS=${rounds} npm run bench:rls -w services/tasks`,
       '```',
       '',
     ];
