@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,14 @@ describe('resolveDevSecret', () => {
     const nested = join(dataDir, 'a', 'b');
     expect(resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir: nested, production: false }).generated).toBe(true);
     expect(statSync(join(nested, 'secrets.json')).isFile()).toBe(true);
+  });
+
+  it('reads secrets written by hand and tightens a loose file mode to 0600', () => {
+    const file = join(dataDir, 'secrets.json');
+    writeFileSync(file, JSON.stringify({ BETTER_AUTH_SECRET: 'from-the-file' }), { mode: 0o644 });
+    chmodSync(file, 0o644);
+    expect(resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false })).toEqual({ value: 'from-the-file', generated: true });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to overwrite a corrupt secrets file', () => {

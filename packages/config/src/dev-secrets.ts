@@ -51,6 +51,8 @@ export function resolveDevSecret({ variable, value, dataDir, production }: Resol
 
 function readSecrets(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
+  // A copy or an old checkout may have left it readable by others: tighten it back to the owner.
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));

@@ -72,6 +72,12 @@ describe('loadEnv', () => {
     expect(problems).toEqual([{ variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' }]);
   });
 
+  it('accepts a schema transformed as a whole', () => {
+    const derived = z.object({ AUTH_URL: urlSchema(), AUTH_ISSUER: urlSchema().optional() }).transform((env) => ({ issuer: env.AUTH_ISSUER ?? env.AUTH_URL }));
+    expect(loadEnv(derived, { AUTH_URL: 'http://localhost:3000/' })).toEqual({ issuer: 'http://localhost:3000' });
+    expect(problemsOf(() => loadEnv(derived, {}))).toEqual([{ variable: 'AUTH_URL', message: 'required' }]);
+  });
+
   it('reads process.env by default', () => {
     const only = z.object({ TESSERA_LOAD_ENV_PROBE: z.string() });
     process.env.TESSERA_LOAD_ENV_PROBE = 'present';

@@ -5,11 +5,11 @@ import { ConfigError, type ConfigProblem } from './config-error.ts';
 export type EnvSource = Record<string, string | undefined>;
 
 /**
- * Parses the environment once, at the edge, with a zod object schema.
+ * Parses the environment once, at the edge, with a zod object schema (refined or transformed as a whole if need be).
  * Empty (or blank) strings count as unset, so `FOO=` in a `.env` file falls back to the default.
  * On failure throws one `ConfigError` listing every missing and invalid variable together.
  */
-export function loadEnv<TSchema extends z.ZodObject>(
+export function loadEnv<TSchema extends z.ZodType<unknown, Record<string, unknown>>>(
   schema: TSchema,
   source: EnvSource = process.env,
 ): z.output<TSchema> {
