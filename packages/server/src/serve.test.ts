@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,9 @@ function get(url: string, agent?: Agent): Promise<Reply> {
 }
 
 const running: RunningServer[] = [];
+const children: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
@@ -138,34 +140,44 @@ describe('serve', () => {
     expect(process.listenerCount('SIGINT')).toBe(before.int);
   });
 
-  it('finishes the request in flight on SIGTERM, runs onShutdown and exits 0', async () => {
+  /** Starts fixtures/slow-server.ts with tsx in its own process and waits for its URL. */
+  async function startFixture(env: Record<string, string>) {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, SLOW_MS: '600' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /listening (\S+)/.exec(stdout);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        child.on('exit', () => reject(new Error(`fixture exited early: ${stderr}`)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /listening (\S+)/.exec(stdout);
+        if (match?.[1] !== undefined) resolve(match[1]);
       });
+      child.on('exit', () => reject(new Error(`fixture exited early: ${stderr}`)));
+    });
+    return { child, url, exited, stdout: () => stdout, stderr: () => stderr };
+  }
 
-      const inFlight = get(`${url}/slow`);
-      await new Promise((resolve) => setTimeout(resolve, 150)); // the request is now running in the child
-      child.kill('SIGTERM');
+  it('finishes the request in flight on SIGTERM, runs onShutdown and exits 0', async () => {
+    const { child, url, exited, stdout } = await startFixture({ SLOW_MS: '600' });
+    const inFlight = get(`${url}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the request is now running in the child
+    child.kill('SIGTERM');
 
-      const reply = await inFlight;
-      expect(reply.status).toBe(200);
-      expect(JSON.parse(reply.body)).toEqual({ finished: true });
-      expect(await exited).toBe(0);
-      expect(stdout).toContain('onShutdown');
-    } finally {
-      child.kill('SIGKILL');
-    }
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ finished: true });
+    expect(await exited).toBe(0);
+    expect(stdout()).toContain('onShutdown');
+  });
+
+  it('exits 1 on SIGINT when onShutdown fails, logging why', async () => {
+    const { child, exited, stderr } = await startFixture({ FAIL_SHUTDOWN: '1' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr()).toContain('shutdown failed');
+    expect(stderr()).toContain('database close failed');
   });
 });
