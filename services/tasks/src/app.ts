@@ -102,13 +102,17 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
   const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
   const database = await openTasksDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }) });
   let verifier: Verifier | undefined;
+  let authenticate = options.authenticate;
   try {
-    verifier = options.authenticate === undefined ? verifierFor(config, logger) : undefined;
+    if (authenticate === undefined) {
+      verifier = verifierFor(config, logger);
+      authenticate = bearerAuth({ verifier });
+    }
   } catch (error) {
+    // A misconfigured verifier throws GuardConfigError at start: do not leave the database open behind it.
     await database.close();
     throw error;
   }
-  const authenticate = options.authenticate ?? bearerAuth({ verifier: verifier as Verifier });
   const app = buildApp({ config, database, logger, authenticate, verifier, databaseLimits: options.databaseLimits ?? {} });
   let closing: Promise<void> | undefined;
   return {

@@ -1,0 +1,54 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
+import { createLogger } from '@tessera/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTasksService, type TasksService } from '../src/app.ts';
+import { loadTasksConfig } from '../src/config.ts';
+
+/** A local port with nothing listening on it: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('verification keys unavailable', () => {
+  let auth: TestAuthService;
+  let tasks: TasksService;
+  let jwt: string;
+
+  beforeAll(async () => {
+    auth = await startTestAuthService();
+    ({ jwt } = await auth.signUp());
+    // The tokens are the real auth service's, but the JWKS URL points where nothing answers.
+    const config = loadTasksConfig({
+      NODE_ENV: 'test',
+      TASKS_DATABASE_URL: 'memory://',
+      AUTH_URL: `http://127.0.0.1:${await closedPort()}`,
+      AUTH_ISSUER: auth.url,
+    });
+    tasks = await createTasksService(config, { logger: createLogger({ service: 'tasks', level: 'silent' }) });
+  });
+
+  afterAll(async () => {
+    await tasks?.close();
+    await auth?.close();
+  });
+
+  it('answers 503 keys_unavailable with Retry-After, not 401: the token may well be good', async () => {
+    const response = await tasks.app.request('/v1/tasks', { headers: { authorization: `Bearer ${jwt}` } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await response.json()).code).toBe('keys_unavailable');
+  });
+
+  it('reports not ready, naming the keys', async () => {
+    const response = await tasks.app.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ checks: { database: 'ok', keys: 'failed' } });
+  });
+});
