@@ -1,17 +1,32 @@
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session } from '../src/db/schema.ts';
 import { nativeFetch, type TestAuthService } from '../src/testing.ts';
 import { signIn, startOn, uniqueEmail } from './support/auth-client.ts';
 
-/** NODE_ENV=production as the service sees it (real secrets, rate limiting on), over real HTTP. */
+/** NODE_ENV=production as the service sees it: real secrets, rate limiting on, no localhost IP fallback. */
+const production = () => ({ NODE_ENV: 'production', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
+
+function signUp(service: TestAuthService, headers: Record<string, string>, password = 'password-123'): Promise<Response> {
+  return nativeFetch(`${service.url}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email: uniqueEmail(), password, name: 'x' }),
+  });
+}
+
+async function sessionAddress(service: TestAuthService, response: Response): Promise<string | null | undefined> {
+  const { user } = (await response.json()) as { user: { id: string } };
+  const [row] = await service.service.database.db.select().from(session).where(eq(session.userId, user.id));
+  return row?.ipAddress;
+}
+
 describe('rate limiting in production', () => {
   let service: TestAuthService;
 
   beforeAll(async () => {
-    service = await startOn('memory://', {
-      NODE_ENV: 'production',
-      BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
-    });
+    service = await startOn('memory://', production());
   });
   afterAll(() => service?.close());
 
@@ -23,24 +38,56 @@ describe('rate limiting in production', () => {
       last = await signIn(service, email, 'wrong-password-1');
       statuses.push(last.status);
     }
-    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
-    expect(statuses.slice(3)).toEqual([429, 429]);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
     expect(last?.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await last?.json()) as { code: string }).code).toBe('rate_limited');
   });
 
-  it('does not let a client pick a new bucket with X-Forwarded-For (TRUSTED_PROXY_IP_HEADER is unset)', async () => {
+  it('records the TCP peer address on the session, not X-Forwarded-For (TRUSTED_PROXY_IP_HEADER is unset)', async () => {
+    const answer = await signUp(service, { 'x-forwarded-for': '203.0.113.7' });
+    expect(answer.status).toBe(200);
+    expect(await sessionAddress(service, answer)).toBe('127.0.0.1');
+  });
+
+  it('keeps counting one client whatever X-Forwarded-For or the internal client-IP header it sends', async () => {
     const statuses: number[] = [];
     for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']) {
-      const answer = await nativeFetch(`${service.url}/api/auth/sign-up/email`, {
-        method: 'POST',
-        // Both the usual proxy header and the service's internal one are spoofed; neither may count.
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': address, 'x-tessera-client-ip': address },
-        body: JSON.stringify({ email: uniqueEmail(), password: 'short', name: 'x' }),
-      });
+      const answer = await signUp(service, { 'x-forwarded-for': address, 'x-tessera-client-ip': address }, 'short');
       statuses.push(answer.status);
     }
-    expect(statuses).toEqual([400, 400, 400, 429]);
+    // Sign-up allows 3 per 10 s per client; fresh addresses would each have been allowed.
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status !== 429).every((status) => status === 400)).toBe(true);
+  });
+});
+
+describe('rate limiting behind a proxy (TRUSTED_PROXY_IP_HEADER=x-real-ip)', () => {
+  let service: TestAuthService;
+
+  beforeAll(async () => {
+    service = await startOn('memory://', { ...production(), TRUSTED_PROXY_IP_HEADER: 'x-real-ip' });
+  });
+  afterAll(() => service?.close());
+
+  it('counts each client address from the trusted header separately', async () => {
+    const email = uniqueEmail();
+    const spread: number[] = [];
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) {
+      spread.push((await signIn(service, email, 'wrong-password-1', { 'x-real-ip': address })).status);
+    }
+    expect(spread).toEqual([401, 401, 401, 401]);
+
+    const same: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      same.push((await signIn(service, email, 'wrong-password-1', { 'x-real-ip': '192.0.2.9' })).status);
+    }
+    expect(same).toEqual([401, 401, 401, 429]);
+  });
+
+  it('records the address from the trusted header on the session, never X-Forwarded-For', async () => {
+    const answer = await signUp(service, { 'x-real-ip': '203.0.113.5', 'x-forwarded-for': '198.51.100.99' });
+    expect(answer.status).toBe(200);
+    expect(await sessionAddress(service, answer)).toBe('203.0.113.5');
   });
 });
