@@ -43,7 +43,13 @@ const envSchema = z.object({
   JWT_GRACE_PERIOD: durationSchema().default(86_400),
   // Validated below (not through secretSchema here) so that "missing in production" names the variable clearly.
   BETTER_AUTH_SECRET: z.string().optional(),
-  AUTH_DATABASE_URL: z.string().trim().optional(),
+  AUTH_DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((url) => /^(postgres|postgresql|memory):\/\//.test(url), {
+      message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite',
+    })
+    .optional(),
   DATA_DIR: z.string().trim().optional(),
   TRUSTED_ORIGINS: commaListSchema().default(['http://localhost:5173']),
   TRUSTED_PROXY_IP_HEADER: z

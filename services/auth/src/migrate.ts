@@ -1,3 +1,4 @@
+import { ConfigError } from '@tessera/config';
 import { openDatabase } from '@tessera/db';
 import { MIGRATIONS_FOLDER } from './app.ts';
 import { databaseLocation } from './config.ts';
@@ -8,7 +9,11 @@ import * as schema from './db/schema.ts';
  * PGlite under DATA_DIR). Needs no secrets, so it can run as a separate deploy step.
  */
 const { databaseUrl, dataDir } = databaseLocation();
-const database = await openDatabase({ url: databaseUrl, dataDir, name: 'auth', schema });
+const database = await openDatabase({ url: databaseUrl, dataDir, name: 'auth', schema }).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 try {
   await database.migrate(MIGRATIONS_FOLDER);
   process.stdout.write(`auth: migrations applied (${database.kind})\n`);
