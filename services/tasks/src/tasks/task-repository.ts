@@ -25,9 +25,12 @@ export type ListTasksQuery = {
   after?: ListPosition | undefined;
 };
 
-/** `to_char` keeps all six fraction digits, so the cursor compares exactly the stored value. */
-function utcIso(column: PgColumn): SQL<string> {
-  return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/**
+ * A timestamp column as UTC ISO 8601 with all six fraction digits (`to_char` of NULL is NULL), so the API
+ * shows and the cursor compares exactly the stored value; a JS `Date` would round it to milliseconds.
+ */
+function utcIso<T extends string | null = string>(column: PgColumn): SQL<T> {
+  return sql<T>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 const taskColumns = {
@@ -36,7 +39,7 @@ const taskColumns = {
   title: tasks.title,
   description: tasks.description,
   status: tasks.status,
-  dueAt: sql<string | null>`${utcIso(tasks.dueAt)}`,
+  dueAt: utcIso<string | null>(tasks.dueAt),
   createdAt: utcIso(tasks.createdAt),
   updatedAt: utcIso(tasks.updatedAt),
 };
