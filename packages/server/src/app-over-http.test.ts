@@ -93,6 +93,16 @@ describe('createApp over real HTTP', () => {
     expect(reply).toContain('application/problem+json');
   });
 
+  it('accepts a body of exactly the limit, declared or chunked', async () => {
+    const body = JSON.stringify({ title: 'x'.repeat(1024 - '{"title":""}'.length) });
+    expect(Buffer.byteLength(body)).toBe(1024);
+    expect((await post('/v1/tasks', body, { 'Content-Type': 'application/json', 'Content-Length': '1024' })).status).toBe(201);
+    const chunks = [body.slice(0, 500), body.slice(500)];
+    expect((await post('/v1/tasks', chunks, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })).status).toBe(201);
+    const over = await post('/v1/tasks', `${body} `, { 'Content-Type': 'application/json', 'Content-Length': '1025' });
+    expect(over.status).toBe(413);
+  });
+
   it('answers a non-JSON content type with 415 unsupported_media_type', async () => {
     const reply = await post('/v1/tasks', 'title=milk', { 'Content-Type': 'application/x-www-form-urlencoded' });
     expect(reply.status).toBe(415);

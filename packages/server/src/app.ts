@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log.ts';
+import { bodySizeLimit } from './body-limit.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, markUnmatched, requestMetrics } from './metrics.ts';
 import { HttpProblem, invalidJsonProblem, problemFromHttpException, problemJson, zodValidationHook } from './problem.ts';
@@ -34,20 +34,13 @@ export type CreateAppOptions = {
 export function createApp<V extends object = {}>(options: CreateAppOptions): OpenAPIHono<{ Variables: V & ServerVariables }> {
   const { logger, readiness = {}, readinessTimeoutMs = READINESS_TIMEOUT_MS, metrics = createMetrics() } = options;
   const maxBodyBytes = options.bodyLimit ?? 64 * 1024;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError('createApp: bodyLimit must be a positive integer');
 
   const app = new OpenAPIHono<{ Variables: V & ServerVariables }>({ defaultHook: zodValidationHook });
 
   app.use(requestId());
   app.use(accessLog(logger));
   app.use(requestMetrics(metrics));
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        problemJson(c, new HttpProblem({ status: 413, code: 'payload_too_large', detail: `The request body exceeds ${maxBodyBytes} bytes.` })),
-    }),
-  );
+  app.use(bodySizeLimit(maxBodyBytes));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(readiness, readinessTimeoutMs));
