@@ -1,6 +1,7 @@
 /**
- * Benchmark dispatcher: `npm run bench` runs the guard benchmark; `npm run bench -- <name> [flags]` runs
- * another one. Each benchmark is a module in this folder exporting `main(args)`.
+ * Benchmark dispatcher: `npm run bench` runs every benchmark of `runWithoutArguments` in turn;
+ * `npm run bench -- <name> [flags]` runs one (flags alone go to the guard benchmark).
+ * Each benchmark is a module in this folder exporting `main(args)`.
  */
 import { existsSync } from 'node:fs';
 
@@ -9,9 +10,16 @@ const benchmarks: Readonly<Record<string, string>> = {
   http: './http.ts',
 };
 
+/** What a bare `npm run bench` runs, in this order. */
+const runWithoutArguments = ['guard', 'http'] as const;
+
 type BenchmarkModule = { main(args: readonly string[]): Promise<void> };
 
 async function run(argv: readonly string[]): Promise<void> {
+  if (argv.length === 0) {
+    for (const name of runWithoutArguments) await run([name]);
+    return;
+  }
   const [first, ...rest] = argv;
   const name = first === undefined || first.startsWith('-') ? 'guard' : first;
   const flags = first === undefined || first.startsWith('-') ? argv : rest;

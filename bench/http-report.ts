@@ -1,0 +1,170 @@
+/** The HTTP benchmark's report: machine, settings, one table per database, and the issue's targets. */
+import os from 'node:os';
+import { pageSize, seededTasks } from './http-checks.ts';
+import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
+import type { LoadSummary } from './http-load.ts';
+import type { DatabaseTarget, HttpBenchSettings } from './http-settings.ts';
+
+export type DatabaseResult = {
+  target: DatabaseTarget;
+  /** Where the auth service kept its users and sessions in this half. */
+  authDatabase: string;
+  rows: { spec: ContenderSpec; summary: LoadSummary }[];
+};
+
+export type ReportInput = {
+  startedAt: Date;
+  finishedAt: Date;
+  settings: HttpBenchSettings;
+  command: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  results: DatabaseResult[];
+  /** Loud lines for halves that did not run. */
+  skipped: string[];
+};
+
+const databaseNames: Readonly<Record<DatabaseTarget, string>> = {
+  pglite: 'Embedded default (PGlite under a temporary DATA_DIR)',
+  postgres: 'Postgres',
+};
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const whole = (value: number) => Math.round(value).toLocaleString('en-US');
+
+function summaryOf(result: DatabaseResult, id: ContenderId): LoadSummary {
+  const row = result.rows.find((r) => r.spec.id === id);
+  if (row === undefined) throw new Error(`no result for ${id}`);
+  return row.summary;
+}
+
+export type TargetCheck = { name: string; verdict: 'PASS' | 'FAIL' | 'NOT MEASURED'; detail: string };
+
+/** The issue's three targets, judged on Postgres; on PGlite they are shown for information only. */
+export function targetChecks(results: readonly DatabaseResult[], connections: number): TargetCheck[] {
+  const postgres = results.find((r) => r.target === 'postgres');
+  const checks: TargetCheck[] = [];
+  for (const result of postgres === undefined ? [] : [postgres]) {
+    const guard = summaryOf(result, 'guard-cache');
+    const floor = summaryOf(result, 'no-auth');
+    const delegation = summaryOf(result, 'session-delegation');
+    const overhead = 1 - guard.requestsPerSecond / floor.requestsPerSecond;
+    const speedup = guard.requestsPerSecond / delegation.requestsPerSecond;
+    checks.push(
+      { name: 'auth overhead (guard with cache vs no auth) ≤ 5% of throughput', verdict: overhead <= 0.05 ? 'PASS' : 'FAIL', detail: `${fixed(overhead * 100, 1)}%` },
+      { name: `p99 < 10 ms at ${connections} connections (guard with cache)`, verdict: guard.p99 < 10 ? 'PASS' : 'FAIL', detail: `${fixed(guard.p99)} ms` },
+      { name: '≥ 5× the throughput of session delegation (guard with cache)', verdict: speedup >= 5 ? 'PASS' : 'FAIL', detail: `${fixed(speedup)}×` },
+    );
+  }
+  if (postgres === undefined) checks.push({ name: 'all three targets (defined on Postgres)', verdict: 'NOT MEASURED', detail: 'the Postgres half did not run' });
+  return checks;
+}
+
+function resultTable(result: DatabaseResult): string {
+  const floor = summaryOf(result, 'no-auth').requestsPerSecond;
+  const delegation = summaryOf(result, 'session-delegation').requestsPerSecond;
+  const rows = result.rows.map(({ spec, summary: s }) => {
+    const spread = s.perRun.length > 1 ? `${whole(Math.min(...s.perRun))}–${whole(Math.max(...s.perRun))}` : '—';
+    const cells = [
+      spec.label,
+      whole(s.requestsPerSecond),
+      spread,
+      fixed(s.p50),
+      fixed(s.p95),
+      fixed(s.p99),
+      whole(s.responses),
+      String(s.errors),
+      String(s.non2xx),
+      `${fixed(s.requestsPerSecond / floor)}×`,
+      `${fixed(s.requestsPerSecond / delegation)}×`,
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [
+    `### ${databaseNames[result.target]}`,
+    '',
+    `Tasks database: ${result.target === 'postgres' ? 'a fresh Postgres database per contender (postgres-js, pool of 10)' : 'PGlite persisted under a fresh temporary DATA_DIR per contender (the embedded default)'}. Auth database: ${result.authDatabase}.`,
+    '',
+    '| contender | req/s | req/s per round (min–max) | p50 ms | p95 ms | p99 ms | responses | errors | non-2xx | vs no-auth floor | vs session delegation |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    informationalTargets(result),
+  ].join('\n');
+}
+
+/** The same three figures for any half, so PGlite's can be read next to Postgres's. */
+function informationalTargets(result: DatabaseResult): string {
+  const guard = summaryOf(result, 'guard-cache');
+  const overhead = 1 - guard.requestsPerSecond / summaryOf(result, 'no-auth').requestsPerSecond;
+  const speedup = guard.requestsPerSecond / summaryOf(result, 'session-delegation').requestsPerSecond;
+  const uncached = 1 - summaryOf(result, 'guard-no-cache').requestsPerSecond / summaryOf(result, 'no-auth').requestsPerSecond;
+  return `Auth overhead of the guard with cache: ${fixed(overhead * 100, 1)}% of throughput (without cache: ${fixed(uncached * 100, 1)}%); its p99: ${fixed(guard.p99)} ms; ${fixed(speedup)}× session delegation.`;
+}
+
+function machine(loadBefore: number[], loadAfter: number[]): string {
+  const cpus = os.cpus();
+  const load = (values: number[]) => values.map((l) => fixed(l)).join(' / ');
+  return [
+    `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} logical cores`,
+    `- Memory: ${fixed(os.totalmem() / 2 ** 30, 1)} GiB`,
+    `- Node ${process.version}`,
+    `- OS: ${os.type()} ${os.release()} ${os.arch()}`,
+    `- Load average (1/5/15 min) before: ${load(loadBefore)}, after: ${load(loadAfter)}`,
+  ].join('\n');
+}
+
+export function renderReport(input: ReportInput): string {
+  const { settings } = input;
+  const minutes = (input.finishedAt.getTime() - input.startedAt.getTime()) / 60_000;
+  const checks = targetChecks(input.results, settings.connections);
+  return [
+    `# HTTP benchmark, ${input.startedAt.toISOString()}`,
+    '',
+    `Reproduce from the repository root with \`${input.command}\` (the run took ${fixed(minutes, 1)} min).`,
+    '',
+    ...input.skipped.flatMap((line) => [`> **${line}**`, '']),
+    '## Machine',
+    '',
+    machine(input.loadBefore, input.loadAfter),
+    '',
+    'What shares the CPU: autocannon runs in the benchmark process; the auth service and each tasks service run in',
+    'child processes of their own (one tasks process per contender, idle while another is measured); Postgres runs',
+    'its backends on the same machine; and other processes (tests, builds) may run at the same time on these 2 cores,',
+    'so absolute numbers are noisy. Contenders are measured interleaved, round after round with the order rotating,',
+    'so background load hits them alike; the ratios are more trustworthy than the absolute figures.',
+    '',
+    '## Settings',
+    '',
+    `- Request: \`GET /v1/tasks?limit=${pageSize}\` with a valid credential, for one user who owns ${seededTasks} tasks (seeded through \`POST /v1/tasks\`)`,
+    `- autocannon ${settings.connections} connections, pipelining 1, on loopback (127.0.0.1)`,
+    `- Per contender: a ${settings.warmupSeconds} s warm-up run, then ${settings.rounds} measured run(s) of ${settings.durationSeconds} s, interleaved`,
+    '- req/s is all responses over all measured seconds; p50/p95/p99 are exact, over every response time of the measured runs',
+    '- Tasks services: `NODE_ENV=production`, `LOG_LEVEL=warn` (no access-log line per request), JWKS mode, EdDSA user tokens (1 h TTL)',
+    '- Auth service: `startTestAuthService` (real Better Auth, bearer plugin; Better Auth\'s rate limiter is off outside production)',
+    '',
+    '## Contenders',
+    '',
+    'Each is the same tasks service (`createTasksService`) with a different `authenticate` hook. Before timing, each must',
+    `answer the request with 200 and exactly the user's first ${pageSize} tasks, and (all but the floor) 401 for a forged`,
+    'credential (a JWT with another `sub` under the original signature; a session token with a changed character) and for none.',
+    '',
+    '| contender | credential | what runs per request |',
+    '|---|---|---|',
+    ...contenders.map((c) => `| ${c.label} | ${c.credential === 'jwt' ? 'user JWT' : 'session token'} | ${c.description} |`),
+    '',
+    'Session delegation pays a loopback HTTP round trip to the auth service and a session lookup in the auth database on',
+    'every request; here the auth service shares the same 2 cores, as it would not in a real deployment.',
+    '`hono/jwk` is given static keys because with `jwks_uri` it fetches the JWKS on every request (hono 4.13 has no cache).',
+    '',
+    '## Results',
+    '',
+    ...input.results.flatMap((result) => [resultTable(result), '']),
+    '## Targets (on Postgres)',
+    '',
+    '| target | result | measured |',
+    '|---|---|---|',
+    ...checks.map((check) => `| ${check.name} | ${check.verdict} | ${check.detail} |`),
+    '',
+  ].join('\n');
+}
