@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { DatabaseUnavailableError } from './db/database-errors.ts';
 
 /** Seconds a client should wait before retrying after a database fault. */
-export const databaseRetryAfterSeconds = 5;
+const databaseRetryAfterSeconds = 5;
 
 /** 404 for a task that does not exist, is not the caller's, or whose id is malformed: all look the same. */
 export function taskNotFound(): HttpProblem {

@@ -32,7 +32,5 @@ export const tasks = pgTable(
   ],
 );
 
-export type TaskRow = typeof tasks.$inferSelect;
-
 /** The schema object handed to `openDatabase`. */
 export const tasksSchema = { tasks };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TasksDb } from './database.ts';
 
 /** The role every request runs as; created by migration `0001_rls`. It cannot bypass row-level security. */
-export const appRole = 'tessera_tasks_app';
+const appRole = 'tessera_tasks_app';
 
 /** A transaction handle whose every statement runs as {@link appRole}, bound to one subject. */
 export type SubjectTransaction = Parameters<Parameters<TasksDb['transaction']>[0]>[0];

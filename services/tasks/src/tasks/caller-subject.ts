@@ -8,7 +8,7 @@ export type TaskAccess = 'read' | 'write';
  * Scopes that grant each access to service tokens. Writing implies reading, so a client holding only
  * `tasks:write` can read back what it wrote.
  */
-export const scopesFor = {
+const scopesFor = {
   read: ['tasks:read', 'tasks:write'],
   write: ['tasks:write'],
 } as const satisfies Record<TaskAccess, readonly [string, ...string[]]>;

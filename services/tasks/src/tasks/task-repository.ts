@@ -69,11 +69,6 @@ export class TaskRepository {
     return new TaskRepository(db, subject, options);
   }
 
-  /** The subject this repository is bound to. */
-  get subject(): string {
-    return this.#subject;
-  }
-
   /** A page of the subject's tasks ordered by `(createdAt, id)`, with the cursor of the next page. */
   async list({ status, limit, after }: ListTasksQuery): Promise<TaskPage> {
     const rows = await this.#run((tx) =>
