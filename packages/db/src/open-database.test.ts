@@ -107,6 +107,27 @@ describe.each(testDatabaseTargets())('openDatabase on %s', (target) => {
   });
 });
 
+describe('openDatabase with memory://', () => {
+  it('gives every instance its own empty database', async () => {
+    const [first, second] = await Promise.all([
+      openDatabase({ url: 'memory://', dataDir, name: 'a', schema: notesSchema }),
+      openDatabase({ url: 'memory://', dataDir, name: 'b', schema: notesSchema }),
+    ]);
+    try {
+      await first.migrate(notesMigrationsFolder);
+      await first.db.insert(notes).values({ owner: 'ada', body: 'only in first' });
+      const tables = await second.db.execute(sql`select count(*)::int as count from pg_tables where tablename = 'notes'`);
+      expect((tables as unknown as { rows: { count: number }[] }).rows).toEqual([{ count: 0 }]);
+      const third = await openDatabase({ url: 'memory://', dataDir, name: 'c', schema: notesSchema });
+      await third.migrate(notesMigrationsFolder);
+      expect(await third.db.select().from(notes)).toEqual([]);
+      await third.close();
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+});
+
 describe('openDatabase with no url', () => {
   it('persists PGlite under <dataDir>/<name>, creating the folders', async () => {
     const nestedDataDir = join(dataDir, 'not', 'yet');

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { pgliteMemoryTemplate } from './pglite-memory-template.ts';
 
 /** Drizzle's common Postgres database type: both PGlite and postgres-js databases are assignable to it. */
 export type AppDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -79,7 +80,7 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   directory: string | undefined,
 ): Promise<Database<TSchema>> {
   if (directory !== undefined) mkdirSync(directory, { recursive: true });
-  const client = directory === undefined ? new PGlite() : new PGlite(directory);
+  const client = directory === undefined ? new PGlite({ loadDataDir: await pgliteMemoryTemplate() }) : new PGlite(directory);
   await client.waitReady;
   const db = drizzlePglite({ client, schema });
   return {
