@@ -14,13 +14,13 @@ type Spec = {
 
 /** The statuses each route really answers (each is exercised by the integration tests). */
 const expectedResponses: Record<string, Record<string, string[]>> = {
-  '/v1/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '503'] },
+  '/v1/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '415', '503'] },
   '/v1/tasks/{id}': {
     get: ['200', '400', '401', '403', '404', '503'],
-    patch: ['200', '400', '401', '403', '404', '413', '503'],
+    patch: ['200', '400', '401', '403', '404', '413', '415', '503'],
     delete: ['204', '400', '401', '403', '404', '503'],
   },
-  '/v1/users/{userId}/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '503'] },
+  '/v1/users/{userId}/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '415', '503'] },
 };
 
 /** The bench hook: a stand-in for the guard that admits every request as one fixed user. */

@@ -72,6 +72,11 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       expect((await response.json()).code).toBe('validation_failed');
     });
 
+    it('refuses a body that is not declared as JSON with 415 unsupported_media_type', async () => {
+      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await expectProblem(response, 415, 'unsupported_media_type');
+    });
+
     it('refuses malformed JSON with 400 invalid_json', async () => {
       await expectProblem(await post('{"title": "unterminated'), 400, 'invalid_json');
     });

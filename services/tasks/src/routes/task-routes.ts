@@ -15,7 +15,7 @@ const readErrors = {
   403: problemResponses.forbidden,
   503: problemResponses.unavailable,
 } as const;
-const writeErrors = { ...readErrors, 413: problemResponses.payloadTooLarge } as const;
+const writeErrors = { ...readErrors, 413: problemResponses.payloadTooLarge, 415: problemResponses.unsupportedMediaType } as const;
 
 /** `GET /v1/tasks`: the calling user's tasks. */
 export const listOwnTasksRoute = createRoute({
