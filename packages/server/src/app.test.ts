@@ -165,8 +165,9 @@ describe('createApp', () => {
       expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
     });
 
-    it('rejects a non-positive bodyLimit at creation', () => {
+    it('rejects a non-positive bodyLimit or readiness timeout at creation', () => {
       expect(() => buildApp({ bodyLimit: 0 })).toThrow(TypeError);
+      expect(() => buildApp({ readinessTimeoutMs: 0 })).toThrow(TypeError);
     });
   });
 

@@ -34,6 +34,7 @@ export type CreateAppOptions = {
 export function createApp<V extends object = {}>(options: CreateAppOptions): OpenAPIHono<{ Variables: V & ServerVariables }> {
   const { logger, readiness = {}, readinessTimeoutMs = READINESS_TIMEOUT_MS, metrics = createMetrics() } = options;
   const maxBodyBytes = options.bodyLimit ?? 64 * 1024;
+  if (!(Number.isFinite(readinessTimeoutMs) && readinessTimeoutMs > 0)) throw new TypeError('createApp: readinessTimeoutMs must be a positive number');
 
   const app = new OpenAPIHono<{ Variables: V & ServerVariables }>({ defaultHook: zodValidationHook });
 

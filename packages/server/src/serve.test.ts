@@ -71,6 +71,13 @@ describe('serve', () => {
     expect((await get(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it('rejects options that cannot work, before listening', async () => {
+    const { logger } = capturingLogger();
+    const app = createApp({ service: 'test', logger });
+    await expect(serve(app, { port: 70_000, logger, handleSignals: false })).rejects.toThrow(TypeError);
+    await expect(serve(app, { port: 0, logger, handleSignals: false, drainTimeoutMs: -1 })).rejects.toThrow(TypeError);
+  });
+
   it('rejects when the port is taken', async () => {
     const { server } = await startSlowServer();
     const { logger } = capturingLogger();

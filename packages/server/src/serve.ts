@@ -34,6 +34,8 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function serve(app: FetchApp, options: ServeOptions): Promise<RunningServer> {
   const { port, hostname = '0.0.0.0', logger, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new TypeError('serve: port must be an integer from 0 to 65535');
+  if (!(Number.isFinite(drainTimeoutMs) && drainTimeoutMs >= 0)) throw new TypeError('serve: drainTimeoutMs must be a number of milliseconds');
   const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env as HttpBindings), port, hostname }) as Server;
 
   const inFlight = new Set<ServerResponse>();
