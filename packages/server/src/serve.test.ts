@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
@@ -126,6 +127,18 @@ describe('serve', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await inFlight).toBe('cut');
     expect(lines().some((line) => String(line.msg).startsWith('drain timeout'))).toBe(true);
+  });
+
+  it('cuts a connection that never finishes sending its request after drainTimeoutMs', async () => {
+    const { server } = await startSlowServer({ drainTimeoutMs: 300 });
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'); // headers never end
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const started = Date.now();
+    await server.close();
+    await socketClosed;
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('shares one shutdown between concurrent close() calls', async () => {
