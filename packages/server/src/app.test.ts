@@ -181,6 +181,15 @@ describe('createApp', () => {
       expect(ok.headers.get('x-request-id')).not.toBe(missing.headers.get('x-request-id'));
     });
 
+    it('sets the id on responses with immutable headers too', async () => {
+      const { app } = buildApp();
+      app.get('/moved', () => Response.redirect('http://example.com/elsewhere', 302));
+      const response = await app.request('/moved', { headers: { 'X-Request-Id': 'r-302' } });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('http://example.com/elsewhere');
+      expect(response.headers.get('x-request-id')).toBe('r-302');
+    });
+
     it('keeps a sane incoming X-Request-Id', async () => {
       const response = await buildApp().app.request('/healthz', { headers: { 'X-Request-Id': 'edge-1:abc.DEF_9' } });
       expect(response.headers.get('x-request-id')).toBe('edge-1:abc.DEF_9');

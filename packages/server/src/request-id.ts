@@ -17,6 +17,12 @@ export function requestId(): MiddlewareHandler<{ Variables: { requestId: string 
     const id = incoming !== undefined && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     await next();
-    c.res.headers.set(REQUEST_ID_HEADER, id);
+    try {
+      c.res.headers.set(REQUEST_ID_HEADER, id);
+    } catch {
+      // Some responses have immutable headers (`Response.redirect()`, a proxied `fetch()` answer): copy, then set.
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set(REQUEST_ID_HEADER, id);
+    }
   };
 }
