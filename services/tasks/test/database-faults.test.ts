@@ -63,6 +63,21 @@ describe.skipIf(!testDatabaseTargets().includes('postgres'))('Postgres outage an
     expect(await titles()).toEqual(['before the outage', 'after the outage']);
   });
 
+  it('rolls a create back when the connection dies between the INSERT and the COMMIT', async () => {
+    // Statements are prepared once per connection, so later ones carry only their parameters: the INSERT is
+    // the chunk with the title, and the client's next chunk, sent after the INSERT succeeded, is the COMMIT.
+    let insertSent = false;
+    proxy.dropWhen((chunk) => {
+      if (insertSent) return true;
+      insertSent = chunk.includes('lost before its end');
+      return false;
+    });
+    await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'lost before its end' } }));
+    expect(insertSent).toBe(true);
+    await expect.poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    expect(await titles()).toEqual(['before the outage', 'after the outage']);
+  });
+
   it('answers 503 when the database stops answering (timeout), then recovers', async () => {
     proxy.stall();
     const started = Date.now();

@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 /**
  * A TCP proxy in front of the database, so a test can take the database away the way a network or a
  * failover does: `cut()` drops every connection and refuses new ones, `stall()` keeps connections open but
- * stops forwarding (a database that no longer answers), `restore()` brings it back on the same port.
+ * stops forwarding (a database that no longer answers), `dropWhen()` kills the one connection whose client
+ * sends a matching chunk (say, the COMMIT of a transaction), `restore()` brings it all back on the same port.
  */
 export type TcpProxy = {
   port: number;
   cut(): Promise<void>;
   stall(): void;
+  /** Until it matches once: the first client chunk for which `matches` is true is not forwarded and its connection dies. */
+  dropWhen(matches: (chunk: Buffer) => boolean): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 };
@@ -18,6 +21,7 @@ export type TcpProxy = {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let stalled = false;
+  let dropMatcher: ((chunk: Buffer) => boolean) | undefined;
   let server: Server | undefined;
 
   const listen = (port: number) =>
@@ -29,7 +33,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
           socket.on('close', () => sockets.delete(socket));
           socket.on('error', () => socket.destroy());
         }
-        client.on('data', (chunk) => (stalled ? undefined : upstream.write(chunk)));
+        client.on('data', (chunk: Buffer) => {
+          if (dropMatcher?.(chunk)) {
+            dropMatcher = undefined;
+            client.destroy();
+            upstream.destroy();
+            return;
+          }
+          if (!stalled) upstream.write(chunk);
+        });
         upstream.on('data', (chunk) => (stalled ? undefined : client.write(chunk)));
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
@@ -55,6 +67,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     cut: stop,
     stall: () => {
       stalled = true;
+    },
+    dropWhen: (matches) => {
+      dropMatcher = matches;
     },
     restore: async () => {
       stalled = false;
