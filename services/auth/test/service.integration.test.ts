@@ -41,7 +41,14 @@ describe('service routes', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(document.servers).toEqual([{ url: service.url }]);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/sign-in/email', '/api/auth/sign-up/email', '/api/auth/token', '/api/auth/jwks', '/.well-known/openid-configuration']),
+      expect.arrayContaining([
+        '/api/auth/sign-in/email',
+        '/api/auth/sign-up/email',
+        '/api/auth/token',
+        '/api/auth/jwks',
+        '/api/auth/oauth2/token',
+        '/.well-known/openid-configuration',
+      ]),
     );
     const docs = await fetch(`${service.url}/docs`);
     expect(docs.status).toBe(200);
