@@ -52,6 +52,8 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   });
 
   await listen(server, port, hostname);
+  // Past listen, a server error (e.g. EMFILE on accept) is logged; unhandled it would crash the process.
+  server.on('error', (error) => logger.error({ err: error }, 'server error'));
   const boundPort = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(hostname)}:${boundPort}`;
   logger.info({ url, port: boundPort }, 'listening');
