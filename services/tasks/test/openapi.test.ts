@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTasksService, type TasksService } from '../src/app.ts';
 import { loadTasksConfig } from '../src/config.ts';
 
-type Operation = { security?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> };
+type Operation = { operationId?: string; security?: unknown; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> };
 type Spec = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
@@ -65,6 +65,12 @@ describe('OpenAPI description and the authenticate hook', () => {
     );
     expect(documented).toEqual(expectedResponses);
     for (const operation of taskOperations()) expect(operation.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('names every operation, for generated clients', () => {
+    expect(taskOperations().map((operation) => operation.operationId).sort()).toEqual(
+      ['createTask', 'createUserTask', 'deleteTask', 'getTask', 'listTasks', 'listUserTasks', 'updateTask'],
+    );
   });
 
   it('documents every error as problem+json, with WWW-Authenticate on 401 and Retry-After on 503', () => {

@@ -19,6 +19,7 @@ const writeErrors = { ...readErrors, 413: problemResponses.payloadTooLarge, 415:
 
 /** `GET /v1/tasks`: the calling user's tasks. */
 export const listOwnTasksRoute = createRoute({
+  operationId: 'listTasks',
   method: 'get',
   path: '/v1/tasks',
   tags,
@@ -31,6 +32,7 @@ export const listOwnTasksRoute = createRoute({
 
 /** `POST /v1/tasks`: create a task owned by the calling user. */
 export const createOwnTaskRoute = createRoute({
+  operationId: 'createTask',
   method: 'post',
   path: '/v1/tasks',
   tags,
@@ -43,6 +45,7 @@ export const createOwnTaskRoute = createRoute({
 
 /** `GET /v1/tasks/{id}`. */
 export const getTaskRoute = createRoute({
+  operationId: 'getTask',
   method: 'get',
   path: '/v1/tasks/{id}',
   tags,
@@ -54,6 +57,7 @@ export const getTaskRoute = createRoute({
 
 /** `PATCH /v1/tasks/{id}`: partial update; an empty patch is refused. */
 export const updateTaskRoute = createRoute({
+  operationId: 'updateTask',
   method: 'patch',
   path: '/v1/tasks/{id}',
   tags,
@@ -65,6 +69,7 @@ export const updateTaskRoute = createRoute({
 
 /** `DELETE /v1/tasks/{id}`. */
 export const deleteTaskRoute = createRoute({
+  operationId: 'deleteTask',
   method: 'delete',
   path: '/v1/tasks/{id}',
   tags,
@@ -79,6 +84,7 @@ const pathFormDescription =
 
 /** `GET /v1/users/{userId}/tasks`. */
 export const listUserTasksRoute = createRoute({
+  operationId: 'listUserTasks',
   method: 'get',
   path: '/v1/users/{userId}/tasks',
   tags,
@@ -91,6 +97,7 @@ export const listUserTasksRoute = createRoute({
 
 /** `POST /v1/users/{userId}/tasks`. */
 export const createUserTaskRoute = createRoute({
+  operationId: 'createUserTask',
   method: 'post',
   path: '/v1/users/{userId}/tasks',
   tags,
