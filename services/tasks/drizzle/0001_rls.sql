@@ -3,22 +3,26 @@
 -- after `select set_config('app.user_id', <subject>, true)` in the same transaction. Without that
 -- setting, current_setting(..., true) is NULL or '' and no row matches.
 
--- Roles are cluster-wide: another database on the same server (tests, a second deployment) may have
--- created it already, possibly at the same moment.
+-- Roles are cluster-wide: another database on the same server (tests, a second deployment) or a DBA may
+-- have created it already, possibly at the same moment. Creating it needs CREATEROLE; creating it
+-- beforehand lets a migrating user without CREATEROLE run this.
 DO $$
 BEGIN
-  CREATE ROLE tessera_tasks_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tessera_tasks_app') THEN
+    CREATE ROLE tessera_tasks_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT;
+  END IF;
 EXCEPTION
   WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 --> statement-breakpoint
--- The migrating role must be allowed to switch to the app role (a superuser always can).
+-- The service connects as the migrating user and switches to the app role per transaction: it must be a
+-- member (a superuser always can switch).
 DO $$
 BEGIN
-  EXECUTE format('GRANT tessera_tasks_app TO %I', current_user);
-EXCEPTION
-  WHEN duplicate_object OR invalid_grant_operation THEN NULL;
+  IF NOT pg_has_role(current_user, 'tessera_tasks_app', 'MEMBER') THEN
+    EXECUTE format('GRANT tessera_tasks_app TO %I', current_user);
+  END IF;
 END
 $$;
 --> statement-breakpoint
