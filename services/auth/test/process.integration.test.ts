@@ -34,6 +34,15 @@ function startMain(env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** Resolves once `condition` holds, polling every 20 ms; rejects after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the process');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('the auth service process', () => {
   it('exits 1 in production without secrets, naming each missing variable', async () => {
     const main = startMain({ NODE_ENV: 'production', JWT_MODE: 'secret' });
@@ -47,19 +56,9 @@ describe('the auth service process', () => {
 
   it('finishes a request in flight on SIGTERM, then exits 0', async () => {
     const main = startMain({ NODE_ENV: 'development', AUTH_PORT: '0', AUTH_DATABASE_URL: 'memory://' });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /listening on (http:\/\/[\d.:]+)/.exec(main.output().stdout);
-        if (match?.[1] !== undefined) {
-          clearInterval(timer);
-          resolve(match[1]);
-        }
-        if (main.child.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`exited early: ${main.output().stderr}`));
-        }
-      }, 50);
-    });
+    await waitFor(() => /listening on http:/.test(main.output().stdout) || main.child.exitCode !== null);
+    const url = /listening on (http:\/\/[\d.:]+)/.exec(main.output().stdout)?.[1];
+    if (url === undefined) throw new Error(`the service did not start: ${main.output().stderr}`);
 
     // A sign-up whose body arrives in two parts, with SIGTERM in between: the request is in flight.
     const body = JSON.stringify({ email: 'drain@example.test', password: 'password-123', name: 'Drain' });
@@ -75,9 +74,10 @@ describe('the auth service process', () => {
       });
       outgoing.on('error', reject);
       outgoing.write(body.slice(0, 10));
+      // Once the server has taken the first bytes, stop it; send the rest only after it says it is draining.
       setTimeout(() => {
         main.child.kill('SIGTERM');
-        setTimeout(() => outgoing.end(body.slice(10)), 300);
+        void waitFor(() => main.output().stdout.includes('shutting down')).then(() => outgoing.end(body.slice(10)), reject);
       }, 200);
     });
 
@@ -85,5 +85,6 @@ describe('the auth service process', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ user: { email: 'drain@example.test' } });
     expect(await main.exited).toBe(0);
+    expect(main.output().stdout).toMatch(/"inFlight":1,"msg":"shutting down/);
   });
 });
