@@ -15,7 +15,7 @@ export type TaskRepositoryOptions = {
   deadlineMs?: number;
 };
 
-/** What {@link TaskRepository.list} returns: at most `limit` tasks after `after`, oldest first. */
+/** What {@link TaskRepository.list} reads: at most `limit` tasks after `after`, oldest first. */
 export type ListTasksQuery = {
   /** Only tasks with this status. */
   status?: TaskStatus | undefined;
