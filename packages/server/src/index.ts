@@ -6,6 +6,8 @@ export { createLogger } from './logger.ts';
 export type { CreateLoggerOptions, Logger } from './logger.ts';
 export { HttpProblem, invalidJsonProblem, problemFromHttpException, problemJson, validationProblem, zodValidationHook } from './problem.ts';
 export type { HttpProblemOptions, ProblemBody, ProblemFieldError } from './problem.ts';
+export { problemResponse, ProblemSchema } from './problem-schema.ts';
+export type { ProblemResponseHeaders } from './problem-schema.ts';
 export { REQUEST_ID_HEADER, requestId } from './request-id.ts';
 export { accessLog } from './access-log.ts';
 export { createMetrics, requestMetrics, UNMATCHED_ROUTE } from './metrics.ts';
