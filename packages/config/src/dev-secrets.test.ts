@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, utimesSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,15 @@ describe('resolveDevSecret', () => {
     writeFileSync(join(dataDir, 'secrets.json'), '{ not json');
     expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(ConfigError);
     expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).toBe('{ not json');
+  });
+
+  it('takes over a lock left behind by a crashed process', () => {
+    const lock = join(dataDir, 'secrets.json.lock');
+    writeFileSync(lock, '');
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, longAgo, longAgo);
+    expect(resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false }).generated).toBe(true);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('gives processes that start together the same secret', async () => {

@@ -21,6 +21,7 @@ export type ResolvedSecret = { value: string; generated: boolean };
 const SECRETS_FILE = 'secrets.json';
 const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
+const LOCK_RETRY_MS = 20;
 
 /**
  * Returns the configured secret; outside production, a missing one is generated once (32 random bytes,
@@ -78,16 +79,16 @@ function writeSecretsAtomically(file: string, secrets: Record<string, string>): 
 }
 
 function withLock<T>(lockFile: string, critical: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
+  // Count attempts rather than read the clock: tests may freeze Date.
+  for (let attempt = 0; ; attempt++) {
     try {
       closeSync(openSync(lockFile, 'wx', 0o600));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       removeIfStale(lockFile);
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lockFile}`);
-      sleepSync(20);
+      if (attempt * LOCK_RETRY_MS > LOCK_WAIT_MS) throw new Error(`Timed out waiting for ${lockFile}; delete it if no service is starting`);
+      sleepSync(LOCK_RETRY_MS);
     }
   }
   try {
