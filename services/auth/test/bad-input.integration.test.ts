@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeFetch, type TestAuthService } from '../src/testing.ts';
 import { startOn } from './support/auth-client.ts';
@@ -29,6 +30,27 @@ describe('bad input on Better Auth routes', () => {
   it('answers an oversize body with 413 before Better Auth reads it', async () => {
     const body = JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(200_000), name: 'x' });
     await expectProblem(await post('/api/auth/sign-up/email', body, { 'content-type': 'application/json' }), 413, 'payload_too_large');
+  });
+
+  it('answers an oversize chunked body (no Content-Length) with 413 too', async () => {
+    const answer = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      const outgoing = request(`${service.url}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      outgoing.on('response', (incoming) => {
+        let body = '';
+        incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, type: incoming.headers['content-type'], body }));
+      });
+      outgoing.on('error', reject);
+      outgoing.write('{"email":"a@example.test","name":"x","password":"');
+      for (let chunk = 0; chunk < 100; chunk += 1) outgoing.write('x'.repeat(1000));
+      outgoing.end('"}');
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.type).toContain('application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'payload_too_large' });
   });
 
   it('answers a wrong content type with 415', async () => {
