@@ -60,6 +60,10 @@ describe('loadAuthConfig', () => {
     expect(problems.map((problem) => problem.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'JWT_ALG', 'JWT_SECRET', 'JWT_TTL']);
   });
 
+  it('generates no dev secret when NODE_ENV is misspelt', () => {
+    expect(problemsOf({ NODE_ENV: 'prod' }).map((problem) => problem.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'NODE_ENV']);
+  });
+
   it('refuses a weak BETTER_AUTH_SECRET', () => {
     expect(problemsOf({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'changeme' })[0]?.variable).toBe('BETTER_AUTH_SECRET');
     expect(problemsOf({ BETTER_AUTH_SECRET: 'too-short' })).toEqual([{ variable: 'BETTER_AUTH_SECRET', message: 'must be at least 32 bytes' }]);

@@ -111,7 +111,9 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
   const problems: ConfigProblem[] = [];
   const env = parseEnv(source, problems);
   // The secrets are checked even when other variables are invalid, so one start lists every problem.
-  const production = (env?.NODE_ENV ?? source.NODE_ENV?.trim()) === 'production';
+  // An unrecognised NODE_ENV (say `prod`) is reported, and meanwhile treated as production: no dev secret is made.
+  const nodeEnv = env?.NODE_ENV ?? present(source.NODE_ENV)?.trim() ?? 'development';
+  const production = nodeEnv !== 'development' && nodeEnv !== 'test';
   const { dataDir } = databaseLocation(source);
   const betterAuthSecret = resolveBetterAuthSecret(present(source.BETTER_AUTH_SECRET), dataDir, production, problems);
   const secretMode = (env?.JWT_MODE ?? source.JWT_MODE?.trim()) === 'secret';
