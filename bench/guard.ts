@@ -1,7 +1,7 @@
 /**
  * Token verification benchmark: `@tessera/guard` against the `node:crypto` floor, jose, hono/jwk and
  * fast-jwt, for EdDSA, ES256, RS256 and HS256. Keys and tokens are generated fresh in each run.
- * Run with `npm run bench` (or `npm run bench -- guard`); writes `bench/results/guard-<date>.md`.
+ * Run with `npm run bench -- guard` (a bare `npm run bench` runs it first); writes `bench/results/guard-<date>.md`.
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, timingSafeEqual, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
@@ -232,7 +232,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
   const report = [
     `# Guard benchmark, ${startedAt.toISOString()}`,
     '',
-    'Reproduce with `npm run bench` (or `npm run bench -- guard`) from the repository root.',
+    'Reproduce with `npm run bench -- guard` from the repository root (a bare `npm run bench` runs this, then the HTTP benchmark).',
     '',
     '## Machine',
     '',
