@@ -9,11 +9,11 @@ export type DatabaseTarget = (typeof databaseTargets)[number];
 export type HttpBenchSettings = {
   /** `connections=`, `HTTP_BENCH_CONNECTIONS`: concurrent keep-alive connections. Default 16. */
   connections: number;
-  /** `duration=`, `HTTP_BENCH_DURATION`: seconds of one measured run. Default 8. */
+  /** `duration=`, `HTTP_BENCH_DURATION`: seconds of one measured run. Default 4. */
   durationSeconds: number;
   /** `warmup=`, `HTTP_BENCH_WARMUP`: seconds of the warm-up run of each contender. Default 3. */
   warmupSeconds: number;
-  /** `rounds=`, `HTTP_BENCH_ROUNDS`: measured runs per contender, interleaved, order rotating. Default 2. */
+  /** `rounds=`, `HTTP_BENCH_ROUNDS`: measured runs per contender, interleaved, order rotating. Default 4. */
   rounds: number;
   /** `db=`, `HTTP_BENCH_DB`: `pglite`, `postgres` or both (comma-separated). Default both. */
   databases: DatabaseTarget[];
@@ -23,7 +23,7 @@ export type HttpBenchSettings = {
   quick: boolean;
 };
 
-const defaults = { connections: 16, durationSeconds: 8, warmupSeconds: 3, rounds: 2 };
+const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds: 4 };
 
 const settingNames = ['connections', 'duration', 'warmup', 'rounds', 'db', 'postgres'] as const;
 
