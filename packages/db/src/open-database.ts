@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDirectory } from './directory-lock.ts';
 import { pgliteMemoryTemplate } from './pglite-memory-template.ts';
 
 /** Drizzle's common Postgres database type: both PGlite and postgres-js databases are assignable to it. */
@@ -70,25 +71,39 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(options, url);
 
-  const variable = `${options.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DATABASE_URL`;
   // The URL itself is not repeated: it may hold a password.
-  throw new ConfigError([{ variable, message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite' }]);
+  throw new ConfigError([{ variable: urlVariable(options.name), message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite' }]);
+}
+
+/** The variable that would point this service at Postgres, named in errors: `auth` → `AUTH_DATABASE_URL`. */
+function urlVariable(name: string): string {
+  return `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DATABASE_URL`;
 }
 
 async function openPglite<TSchema extends Record<string, unknown>>(
-  { schema }: OpenDatabaseOptions<TSchema>,
+  { schema, name }: OpenDatabaseOptions<TSchema>,
   directory: string | undefined,
 ): Promise<Database<TSchema>> {
-  if (directory !== undefined) mkdirSync(directory, { recursive: true });
-  const client = directory === undefined ? new PGlite({ loadDataDir: await pgliteMemoryTemplate() }) : new PGlite(directory);
-  await client.waitReady;
+  let unlock = () => {};
+  if (directory !== undefined) {
+    mkdirSync(directory, { recursive: true });
+    unlock = lockDirectory(directory, urlVariable(name));
+  }
+  let client: PGlite;
+  try {
+    client = directory === undefined ? new PGlite({ loadDataDir: await pgliteMemoryTemplate() }) : new PGlite(directory);
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema });
   return {
     db,
     kind: 'pglite',
     migrate: (folder) => migratePglite(db, { migrationsFolder: folder }),
     ping: (timeoutMs) => pingWithTimeout(db, timeoutMs),
-    close: once(() => client.close()),
+    close: once(() => client.close().finally(unlock)),
   };
 }
 
