@@ -49,6 +49,12 @@ describe.each(databaseTargets)('JWT_MODE=secret on %s', (target) => {
     expect(((await answer.json()) as { code: string }).code).toBe('not_found');
   });
 
+  it('does not list the JWKS route in /openapi.json', async () => {
+    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(document.paths).toHaveProperty(['/api/auth/token']);
+    expect(document.paths).not.toHaveProperty(['/api/auth/jwks']);
+  });
+
   it('leaves jwks_uri out of the discovery document and names HS256', async () => {
     const document = (await (await fetch(`${service.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(document).not.toHaveProperty('jwks_uri');

@@ -38,6 +38,8 @@ export async function buildOpenApiDocument({ config, generateBetterAuthDocument 
   const generated = await generateBetterAuthDocument();
   const paths: Record<string, unknown> = { ...DISCOVERY_PATH };
   for (const [path, item] of Object.entries(generated.paths)) paths[`/api/auth${path}`] = item;
+  // In shared-secret mode the JWKS route only answers 404: do not advertise it.
+  if (config.jwt.mode === 'secret') delete paths['/api/auth/jwks'];
   return {
     openapi: generated.openapi,
     info: {
