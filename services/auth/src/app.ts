@@ -6,7 +6,7 @@ import type { AuthConfig } from './config.ts';
 import * as schema from './db/schema.ts';
 import { discoveryRoutes } from './discovery/openid-configuration.ts';
 import { betterAuthProblem } from './http/better-auth-problem.ts';
-import { withClientIpHeader } from './http/client-ip.ts';
+import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
@@ -51,8 +51,9 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
         },
       },
     });
+    const withClientIp = clientIpRequest(config.trustedProxyIpHeader);
     app.use('/api/auth/*', authCors(config.trustedOrigins));
-    app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIpHeader(c))));
+    app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
     app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));
 

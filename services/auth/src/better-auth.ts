@@ -52,9 +52,9 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         disableOriginCheck: false,
         disableCSRFCheck: false,
         ipAddress: {
-          // Never the client-controlled X-Forwarded-For: the socket address (set by our own middleware), or the
-          // header a trusted proxy sets when TRUSTED_PROXY_IP_HEADER says so.
-          ipAddressHeaders: config.trustedProxyIpHeader === undefined ? [CLIENT_IP_HEADER] : [config.trustedProxyIpHeader, CLIENT_IP_HEADER],
+          // Never the client-controlled X-Forwarded-For: only the address `clientIpRequest` decided (the socket's,
+          // or the right-most one of TRUSTED_PROXY_IP_HEADER).
+          ipAddressHeaders: [CLIENT_IP_HEADER],
         },
       },
       telemetry: { enabled: false },

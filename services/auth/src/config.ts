@@ -96,7 +96,7 @@ export type AuthConfig = {
   dataDir: string;
   /** Browser origins allowed by CORS and by Better Auth's origin check (`TRUSTED_ORIGINS`). */
   trustedOrigins: string[];
-  /** Header a trusted reverse proxy sets to the client IP; undefined = only the socket address counts. */
+  /** Header a trusted reverse proxy sets or appends the client IP to (its right-most entry is used); undefined = the socket address. */
   trustedProxyIpHeader: string | undefined;
   /** Rate limiting of sign-in/sign-up and the rest of /api/auth; on in production. */
   rateLimitEnabled: boolean;
