@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot } from '@tessera/config';
 import { createTestDatabase } from '@tessera/db/testing';
 import { asc, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { openTasksDatabase, type TasksDb } from '../src/db/database.ts';
 import { tasks } from '../src/db/schema.ts';
 import { inSubjectScope } from '../src/db/subject-scope.ts';
@@ -28,6 +29,8 @@ const rounds = Number(process.env.RLS_BENCH_ROUNDS ?? 9);
 const users = 200;
 const tasksPerUser = 100;
 const pageSize = 50;
+/** A role made for this run only: like the app role, but exempt from row-level security. */
+const bypassRole = `tessera_bench_bypass_${process.pid}`;
 
 type PathResult = { name: string; opsPerSecond: number[]; p50: number[]; p99: number[] };
 
@@ -43,6 +46,14 @@ const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> 
   'without RLS (superuser)': (db, subject) =>
     db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('app.user_id', ${subject}, true), set_config('statement_timeout', '5000', true)`);
+      return pageOf(tx, subject);
+    }),
+  // The same role switch as production, to a BYPASSRLS role: separates the cost of switching from the policies.
+  'role switch, policies bypassed': (db, subject) =>
+    db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select set_config('role', ${bypassRole}, true), set_config('app.user_id', ${subject}, true), set_config('statement_timeout', '5000', true)`,
+      );
       return pageOf(tx, subject);
     }),
   // The real repository method, for reference (adds to_char timestamps and the cursor).
@@ -71,6 +82,16 @@ async function runPath(
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return { opsPerSecond: queriesPerRound / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+/** Drops the bypass role; roles outlive the database, so this runs after the drop. */
+async function dropRole(databaseUrl: string): Promise<void> {
+  const admin = postgres(databaseUrl.replace(/\/[^/]*$/, '/postgres'), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop role if exists "${bypassRole}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -116,6 +137,8 @@ async function main(): Promise<void> {
       select 'bench-user-' || u, 'task ' || t, now() - (t || ' seconds')::interval
       from generate_series(0, ${users - 1}) as u, generate_series(1, ${tasksPerUser}) as t`);
     await database.db.execute(sql`analyze tasks`);
+    await database.db.execute(sql.raw(`create role "${bypassRole}" nologin bypassrls`));
+    await database.db.execute(sql.raw(`grant select on tasks to "${bypassRole}"`));
 
     const tables: string[] = [];
     for (const concurrency of concurrencies) tables.push(...(await measure(database.db, concurrency)));
@@ -131,6 +154,7 @@ async function main(): Promise<void> {
       '',
       '- **with RLS**: the production scope (`inSubjectScope`): `set_config` of role, `app.user_id` and `statement_timeout`, then the query as `tessera_tasks_app`, policies applied.',
       '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id` and `statement_timeout`.',
+      '- **role switch, policies bypassed**: the production scope, but switching to a `BYPASSRLS` role: what the role switch alone costs.',
       '- **TaskRepository.list**: the real repository method (RLS), which also formats timestamps with `to_char` and builds the cursor.',
       '',
       ...tables,
@@ -151,6 +175,7 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     await target.drop();
+    await dropRole(target.url);
   }
 }
 
