@@ -52,6 +52,12 @@ export function runLoad({ url, headers, connections, durationSeconds }: LoadOpti
   });
 }
 
+/** CPU time (user + system) the servers' processes used during a run, in microseconds. */
+export type ServerCpu = { tasks: number; auth: number };
+
+/** A measured run with the servers' CPU time over it. */
+export type MeasuredRun = LoadRun & { cpu: ServerCpu };
+
 /** One contender's figures over all of its measured runs. */
 export type LoadSummary = {
   /** All responses over all measured seconds. */
@@ -64,6 +70,11 @@ export type LoadSummary = {
   responses: number;
   errors: number;
   non2xx: number;
+  /**
+   * Server CPU µs per response, tasks process and auth process. Less disturbed by other load than req/s:
+   * it counts the work done, not the share of the cores the servers got.
+   */
+  cpuPerRequest: ServerCpu;
 };
 
 /** The value below which `fraction` of the sorted values lie (nearest rank). */
@@ -73,8 +84,8 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[rank] ?? Number.NaN;
 }
 
-/** Pools the runs: throughput over the total time, and exact percentiles over every response. */
-export function summarize(runs: readonly LoadRun[]): LoadSummary {
+/** Pools the runs: throughput over the total time, exact percentiles over every response, CPU per response. */
+export function summarize(runs: readonly MeasuredRun[]): LoadSummary {
   const responses = runs.reduce((sum, run) => sum + run.responses, 0);
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
   const all = new Float64Array(runs.reduce((sum, run) => sum + run.latenciesMs.length, 0));
@@ -93,5 +104,9 @@ export function summarize(runs: readonly LoadRun[]): LoadSummary {
     responses,
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    cpuPerRequest: {
+      tasks: runs.reduce((sum, run) => sum + run.cpu.tasks, 0) / responses,
+      auth: runs.reduce((sum, run) => sum + run.cpu.auth, 0) / responses,
+    },
   };
 }

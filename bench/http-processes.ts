@@ -1,15 +1,22 @@
 /**
  * The servers of the HTTP benchmark run in child processes, so autocannon (in the parent) does not share an
- * event loop with them. A child reports `{ type: 'ready', … }` over IPC once it listens, and shuts down
- * on `{ type: 'stop' }` or when its parent goes away.
+ * event loop with them. A child reports `{ type: 'ready', … }` over IPC once it listens, answers
+ * `{ type: 'cpu' }` with the CPU time it has used so far, and shuts down on `{ type: 'stop' }` or when its
+ * parent goes away.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 
-/** What a child sends its parent once it is ready, or when it failed to start. */
-export type ChildMessage<T> = { type: 'ready'; payload: T } | { type: 'failed'; message: string };
+/** What a child sends its parent: ready (or failed to start), and its CPU time when asked. */
+export type ChildMessage<T> = { type: 'ready'; payload: T } | { type: 'failed'; message: string } | { type: 'cpu'; micros: number };
 
-/** A running child server: its ready payload, and a way to stop it. */
-export type ChildServer<T> = { payload: T; pid: number; stop(): Promise<void> };
+/** A running child server: its ready payload, its CPU time, and a way to stop it. */
+export type ChildServer<T> = {
+  payload: T;
+  pid: number;
+  /** User + system CPU time the child has used since it started, in microseconds. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+};
 
 const startTimeoutMs = 60_000;
 const stopTimeoutMs = 10_000;
@@ -29,11 +36,19 @@ export function startChild<T>(module: string, input: unknown): Promise<ChildServ
       reject(error);
     };
     child.once('exit', (code) => fail(new Error(`${module} exited with code ${code} before it was ready`)));
-    child.once('message', (message: ChildMessage<T>) => {
+    // CPU answers come back in the order they were asked for.
+    const waitingForCpu: ((micros: number) => void)[] = [];
+    child.on('message', (message: ChildMessage<T>) => {
+      if (message.type === 'cpu') return waitingForCpu.shift()?.(message.micros);
       if (message.type === 'failed') return fail(new Error(`${module} failed to start: ${message.message}`));
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ payload: message.payload, pid: child.pid ?? -1, stop: () => stopChild(child) });
+      const cpuMicros = () =>
+        new Promise<number>((answer) => {
+          waitingForCpu.push(answer);
+          child.send({ type: 'cpu' });
+        });
+      resolve({ payload: message.payload, pid: child.pid ?? -1, cpuMicros, stop: () => stopChild(child) });
     });
   });
 }
@@ -76,6 +91,10 @@ export async function runAsChild<T>(start: () => Promise<{ payload: T; stop(): P
     };
     process.on('message', (message: { type?: string }) => {
       if (message.type === 'stop') void shutdown();
+      if (message.type === 'cpu') {
+        const { user, system } = process.cpuUsage();
+        send({ type: 'cpu', micros: user + system });
+      }
     });
     process.on('disconnect', () => void shutdown());
     send({ type: 'ready', payload: running.payload });
