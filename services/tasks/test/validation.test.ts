@@ -158,6 +158,10 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       await expectInvalid(await stack.call(`/v1/tasks?${query}`, { token: jwt }), paths);
     });
 
+    it('refuses an overlong userId in the path form with 400', async () => {
+      await expectInvalid(await stack.call(`/v1/users/${'u'.repeat(256)}/tasks`, { token: jwt }), ['userId']);
+    });
+
     it('accepts limits 1 and 200', async () => {
       for (const limit of [1, 200]) expect((await stack.call(`/v1/tasks?limit=${limit}`, { token: jwt })).status).toBe(200);
     });

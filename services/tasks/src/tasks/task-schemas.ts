@@ -90,7 +90,7 @@ export const TaskIdParamsSchema = z.object({
 
 /** `:userId` of the path form: a user id, or `me` for the caller. */
 export const UserIdParamsSchema = z.object({
-  userId: z.string().min(1).openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
+  userId: z.string().min(1).max(255, 'must be at most 255 characters').openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
