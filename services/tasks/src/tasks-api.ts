@@ -35,16 +35,21 @@ export function createTasksApi({ tasksFor, authenticate }: TasksApiOptions) {
   api.use('/v1/*', authenticate);
   api.onError(answerDatabaseFaults);
 
-  /** Resolves the subject of the path form and logs a service acting for a user (never the token). */
+  /**
+   * Resolves the subject of the path form. A service reaching a user's tasks is an audit event: it is
+   * logged with its client id, granted or not (never the token).
+   */
   const userSubject = (c: Context<TasksEnv>, userId: string, access: TaskAccess): CallerSubject => {
-    const caller = namedSubject(c.var.principal, userId, access);
-    if (caller.onBehalfOf !== undefined) {
-      c.var.log.info(
-        { event: 'service_access', clientId: caller.onBehalfOf.clientId, userId: caller.subject, access, method: c.req.method, route: c.req.routePath },
-        'service token accessed user tasks',
-      );
+    const { principal } = c.var;
+    const audit = { clientId: principal.clientId, userId, access, method: c.req.method, route: c.req.routePath };
+    try {
+      const caller = namedSubject(principal, userId, access);
+      if (caller.onBehalfOf !== undefined) c.var.log.info({ event: 'service_access', ...audit }, 'service token accessed user tasks');
+      return caller;
+    } catch (error) {
+      if (principal.kind === 'service') c.var.log.warn({ event: 'service_access_denied', ...audit }, 'service token refused on user tasks');
+      throw error;
     }
-    return caller;
   };
 
   /** The caller's task id from the path; a malformed one is just a task that does not exist. */

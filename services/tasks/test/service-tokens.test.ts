@@ -87,6 +87,13 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
     for (const token of [reader.token, writer.token, unrelated.token, user.jwt]) expect(everything).not.toContain(token);
   });
 
+  it('logs a refused service access too, with the client id', async () => {
+    const before = stack.logs.length;
+    await stack.call(userTasks(), { token: unrelated.token });
+    const entry = stack.logs.slice(before).find((line) => line.event === 'service_access_denied');
+    expect(entry).toMatchObject({ clientId: unrelated.clientId, userId: user.userId, access: 'read', level: 40 });
+  });
+
   it("leaves the user's own tasks untouched by refused service calls", async () => {
     const listed = (await (await stack.call('/v1/tasks', { token: user.jwt })).json()) as TaskPage;
     expect(listed.items.map((task) => task.title).sort()).toEqual(['from the billing service', 'the user wrote this']);
