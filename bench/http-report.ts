@@ -59,16 +59,22 @@ function overheadText(result: DatabaseResult, id: ContenderId): string {
   return `${percent(ratio.pooled)} (per round: median ${percent(ratio.roundMedian)}, ${percent(ratio.roundMax)} to ${percent(ratio.roundMin)})`;
 }
 
-/** Server CPU per request (tasks + auth processes) of `id` over the floor's: the work authentication adds. */
+/** Server CPU µs per request: the contender's tasks process plus the auth process. */
+function serverCpu(result: DatabaseResult, id: ContenderId): number {
+  const { tasks, auth } = summaryOf(result, id).cpuPerRequest;
+  return tasks + auth;
+}
+
+/** Server CPU per request of `id` over the floor's: the work authentication adds. */
 function cpuOverheadText(result: DatabaseResult, id: ContenderId): string {
-  const cpu = (summary: LoadSummary) => summary.cpuPerRequest.tasks + summary.cpuPerRequest.auth;
-  const [mine, floor] = [cpu(summaryOf(result, id)), cpu(summaryOf(result, 'no-auth'))];
+  const [mine, floor] = [serverCpu(result, id), serverCpu(result, 'no-auth')];
   return `${mine - floor >= 0 ? '+' : ''}${fixed(mine - floor, 0)} µs server CPU per request (${fixed(((mine - floor) / floor) * 100, 1)}% over the floor's ${fixed(floor, 0)} µs)`;
 }
 
 function speedupText(result: DatabaseResult): string {
   const ratio = throughputRatio(result, 'guard-cache', 'session-delegation');
-  return `${fixed(ratio.pooled)}× (per round: median ${fixed(ratio.roundMedian)}×, ${fixed(ratio.roundMin)}× to ${fixed(ratio.roundMax)}×)`;
+  const byCpu = serverCpu(result, 'session-delegation') / serverCpu(result, 'guard-cache');
+  return `${fixed(ratio.pooled)}× (per round: median ${fixed(ratio.roundMedian)}×, ${fixed(ratio.roundMin)}× to ${fixed(ratio.roundMax)}×); delegation costs ${fixed(byCpu, 1)}× the server CPU per request`;
 }
 
 /**
@@ -78,17 +84,27 @@ function speedupText(result: DatabaseResult): string {
 export function targetChecks(results: readonly DatabaseResult[], connections: number): TargetCheck[] {
   const postgres = results.find((r) => r.target === 'postgres');
   if (postgres === undefined) return [{ name: 'all three targets (defined on Postgres)', verdict: 'NOT MEASURED', detail: 'the Postgres half did not run' }];
-  const overhead = 1 - throughputRatio(postgres, 'guard-cache', 'no-auth').pooled;
-  const speedup = throughputRatio(postgres, 'guard-cache', 'session-delegation').pooled;
+  const overhead = throughputRatio(postgres, 'guard-cache', 'no-auth');
+  const speedup = throughputRatio(postgres, 'guard-cache', 'session-delegation');
   const p99 = summaryOf(postgres, 'guard-cache').p99;
+  // A target whose single rounds land on both sides of it is within this machine's noise: say so.
+  const spans = (ratio: Ratio, threshold: number) => (ratio.roundMin < threshold && ratio.roundMax >= threshold ? '; single rounds fall on both sides of the threshold' : '');
   return [
     {
       name: 'auth overhead (guard with cache vs no auth) ≤ 5% of throughput',
-      verdict: overhead <= 0.05 ? 'PASS' : 'FAIL',
-      detail: `${overheadText(postgres, 'guard-cache')}; ${cpuOverheadText(postgres, 'guard-cache')}`,
+      verdict: 1 - overhead.pooled <= 0.05 ? 'PASS' : 'FAIL',
+      detail: `${overheadText(postgres, 'guard-cache')}; ${cpuOverheadText(postgres, 'guard-cache')}${spans(overhead, 0.95)}`,
     },
-    { name: `p99 < 10 ms at ${connections} connections (guard with cache)`, verdict: p99 < 10 ? 'PASS' : 'FAIL', detail: `${fixed(p99)} ms` },
-    { name: '≥ 5× the throughput of session delegation (guard with cache)', verdict: speedup >= 5 ? 'PASS' : 'FAIL', detail: speedupText(postgres) },
+    {
+      name: `p99 < 10 ms at ${connections} connections (guard with cache)`,
+      verdict: p99 < 10 ? 'PASS' : 'FAIL',
+      detail: `${fixed(p99)} ms (the no-auth floor's p99: ${fixed(summaryOf(postgres, 'no-auth').p99)} ms)`,
+    },
+    {
+      name: '≥ 5× the throughput of session delegation (guard with cache)',
+      verdict: speedup.pooled >= 5 ? 'PASS' : 'FAIL',
+      detail: `${speedupText(postgres)}${spans(speedup, 5)}`,
+    },
   ];
 }
 
