@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { TasksDb } from './database.ts';
 
 /** The role every request runs as; created by migration `0001_rls`. It cannot bypass row-level security. */
@@ -14,6 +14,14 @@ export type SubjectScopeOptions = {
 };
 
 /**
+ * The statement that opens a subject's scope: `set_config(…, true)` is `SET LOCAL`, and `set_config('role', …)` is
+ * `SET LOCAL ROLE`, all three in one statement. Values or placeholders (for a statement built once).
+ */
+export function subjectScopeSql(subject: string | Placeholder, statementTimeoutMs: string | Placeholder): SQL {
+  return sql`select set_config('role', ${appRole}, true), set_config('app.user_id', ${subject}, true), set_config('statement_timeout', ${statementTimeoutMs}, true)`;
+}
+
+/**
  * Runs `work` in ONE transaction that first switches to {@link appRole} and sets `app.user_id` to `subject`,
  * both transaction-local (`set_config(..., true)` is `SET LOCAL`), so nothing leaks to the next user of
  * the pooled connection. Row-level security then limits every statement inside to the subject's rows,
@@ -27,10 +35,7 @@ export async function inSubjectScope<T>(
 ): Promise<T> {
   if (subject === '') throw new TypeError('A subject scope needs a non-empty subject');
   return db.transaction(async (tx) => {
-    // One round trip instead of three; `set_config('role', …, true)` is `SET LOCAL ROLE`.
-    await tx.execute(
-      sql`select set_config('role', ${appRole}, true), set_config('app.user_id', ${subject}, true), set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`,
-    );
+    await tx.execute(subjectScopeSql(subject, String(statementTimeoutMs)));
     return work(tx);
   });
 }

@@ -11,8 +11,11 @@ export type TcpProxy = {
   port: number;
   cut(): Promise<void>;
   stall(): void;
-  /** Until it matches once: the first client chunk for which `matches` is true is not forwarded and its connection dies. */
-  dropWhen(matches: (chunk: Buffer) => boolean): void;
+  /**
+   * Until it matches once: the first client chunk for which `matches` is true is not forwarded and its connection
+   * dies. A number instead of `true` forwards that many bytes of the chunk first (a pipelined chunk cut in the middle).
+   */
+  dropWhen(matches: (chunk: Buffer) => boolean | number): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 };
@@ -21,7 +24,7 @@ export type TcpProxy = {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let stalled = false;
-  let dropMatcher: ((chunk: Buffer) => boolean) | undefined;
+  let dropMatcher: ((chunk: Buffer) => boolean | number) | undefined;
   let server: Server | undefined;
 
   const listen = (port: number) =>
@@ -34,10 +37,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
           socket.on('error', () => socket.destroy());
         }
         client.on('data', (chunk: Buffer) => {
-          if (dropMatcher?.(chunk)) {
+          const drop = dropMatcher?.(chunk) ?? false;
+          if (drop !== false) {
             dropMatcher = undefined;
-            client.destroy();
-            upstream.destroy();
+            const die = () => {
+              client.destroy();
+              upstream.destroy();
+            };
+            if (typeof drop === 'number' && drop > 0) upstream.write(chunk.subarray(0, drop), die);
+            else die();
             return;
           }
           if (!stalled) upstream.write(chunk);
