@@ -214,5 +214,23 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       expect(trusted.headers.get('access-control-allow-credentials')).toBeNull();
       expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     });
+
+    it('adds CORS headers to answers for a trusted origin, and only Vary: Origin when no Origin is sent', async () => {
+      const { jwt } = await stack.auth.signUp();
+      const fromBrowser = await stack.call('/v1/tasks', { token: jwt, headers: { origin: 'http://localhost:5173' } });
+      expect(fromBrowser.status).toBe(200);
+      expect(fromBrowser.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(fromBrowser.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+      expect(fromBrowser.headers.get('vary')).toContain('Origin');
+      const refused = await stack.call('/v1/tasks', { token: 'not-a-jwt', headers: { origin: 'http://localhost:5173' } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+
+      const native = await stack.call('/v1/tasks', { token: jwt });
+      expect(native.status).toBe(200);
+      expect(native.headers.get('access-control-allow-origin')).toBeNull();
+      expect(native.headers.get('vary')).toContain('Origin');
+      expect(native.headers.get('x-request-id')).toBeTruthy();
+    });
   });
 });
