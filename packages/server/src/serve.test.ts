@@ -102,6 +102,31 @@ describe('serve', () => {
     expect(order).toEqual(['onShutdown', 'closed']);
   });
 
+  it('waits for the handler of a request whose client went away before running onShutdown', async () => {
+    const order: string[] = [];
+    const { logger } = capturingLogger();
+    const app = createApp({ service: 'test', logger });
+    let handlerStarted = false;
+    app.get('/slow', async (c) => {
+      handlerStarted = true;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      order.push('handler finished'); // e.g. its last query, on the database onShutdown closes
+      return c.json({ finished: true });
+    });
+    const server = await serve(app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: async () => void order.push('onShutdown') });
+    running.push(server);
+
+    const request = httpRequest(`${server.url}/slow`);
+    request.on('error', () => {}); // the abort below
+    request.end();
+    while (!handlerStarted) await new Promise((resolve) => setTimeout(resolve, 5));
+    request.destroy(); // the client gives up: its socket and the server's response close now
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    await server.close();
+    expect(order).toEqual(['handler finished', 'onShutdown']);
+  });
+
   it('does not wait for idle keep-alive connections', async () => {
     const { server } = await startSlowServer();
     const agent = new Agent({ keepAlive: true });

@@ -14,11 +14,11 @@ export type ServeOptions = {
   hostname?: string;
   /** Logs listening and shutdown. */
   logger: Logger;
-  /** Runs after the last in-flight request has finished, e.g. `() => database.close()`. */
+  /** Runs once every request's handler has settled (even one whose client went away), e.g. `() => database.close()`. */
   onShutdown?: () => Promise<void>;
   /** Shut down gracefully on SIGTERM and SIGINT, then exit 0 (1 if `onShutdown` failed). Default true. */
   handleSignals?: boolean;
-  /** How long in-flight requests may take to finish before their connections are cut. Default 10 000 ms. */
+  /** How long in-flight requests may take to finish before their connections are cut and shutdown goes on. Default 10 000 ms. */
   drainTimeoutMs?: number;
 };
 
@@ -36,16 +36,19 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   const { port, hostname = '0.0.0.0', logger, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
   if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new TypeError('serve: port must be an integer from 0 to 65535');
   if (!(Number.isFinite(drainTimeoutMs) && drainTimeoutMs >= 0)) throw new TypeError('serve: drainTimeoutMs must be a number of milliseconds');
-  const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env as HttpBindings), port, hostname }) as Server;
+  // In flight means "the app's handler has not settled", not "the response is open": a client that disconnects
+  // closes its response at once while the handler may still be using the database that onShutdown closes.
+  const handlers = new HandlerTracker();
+  const server = createAdaptorServer({ fetch: (request, env) => handlers.track(() => app.fetch(request, env as HttpBindings)), port, hostname }) as Server;
 
-  const inFlight = new Set<ServerResponse>();
+  const openResponses = new Set<ServerResponse>();
   let shuttingDown = false;
 
   server.on('request', (_request, response: ServerResponse) => {
-    inFlight.add(response);
+    openResponses.add(response);
     if (shuttingDown) closeAfterResponse(response);
     response.once('close', () => {
-      inFlight.delete(response);
+      openResponses.delete(response);
       // The socket of a finished keep-alive response is idle now: close it rather than wait for its timeout.
       if (shuttingDown) server.closeIdleConnections();
     });
@@ -61,20 +64,25 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   async function shutdown(): Promise<void> {
     shuttingDown = true;
     removeSignalHandlers();
-    logger.info({ inFlight: inFlight.size }, 'shutting down: no new connections, draining requests in flight');
+    logger.info({ inFlight: handlers.running }, 'shutting down: no new connections, draining requests in flight');
     // Resolves once every connection is gone: in-flight requests answered, idle keep-alive sockets closed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Responses not yet sent tell their keep-alive clients to go; idle sockets are closed now.
-    for (const response of inFlight) closeAfterResponse(response);
+    for (const response of openResponses) closeAfterResponse(response);
     server.closeIdleConnections();
 
-    // Whatever still holds a connection after the drain timeout (a slow request, a half-sent one) is cut.
-    const cut = setTimeout(() => {
-      logger.warn({ inFlight: inFlight.size, drainTimeoutMs }, 'drain timeout: closing connections with requests still in flight');
-      server.closeAllConnections();
-    }, drainTimeoutMs);
+    // Whatever still runs after the drain timeout (a slow request, a half-sent one) is cut, and shutdown goes on.
+    let cut: NodeJS.Timeout | undefined;
+    const drainTimeout = new Promise<'timeout'>((resolve) => {
+      cut = setTimeout(() => resolve('timeout'), drainTimeoutMs);
+    });
+    const drained = Promise.all([closed, handlers.settled()]).then(() => 'drained' as const);
     try {
-      await closed;
+      if ((await Promise.race([drained, drainTimeout])) === 'timeout') {
+        logger.warn({ inFlight: handlers.running, drainTimeoutMs }, 'drain timeout: closing connections with requests still in flight');
+        server.closeAllConnections();
+        await closed;
+      }
     } finally {
       clearTimeout(cut);
     }
@@ -102,6 +110,28 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   if (handleSignals) for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
 
   return { url, port: boundPort, close };
+}
+
+/** Counts the app's handlers that have not settled yet, and tells when none is left. */
+class HandlerTracker {
+  running = 0;
+  #waiters: (() => void)[] = [];
+
+  /** Calls `handle` and counts it as running until the response (or the error) it returns has settled. */
+  async track(handle: () => Response | Promise<Response>): Promise<Response> {
+    this.running++;
+    try {
+      return await handle();
+    } finally {
+      this.running--;
+      if (this.running === 0) for (const resolve of this.#waiters.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no handler is running. */
+  settled(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
+  }
 }
 
 function closeAfterResponse(response: ServerResponse): void {
