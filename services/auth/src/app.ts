@@ -39,6 +39,10 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
   try {
     await database.migrate(MIGRATIONS_FOLDER);
     const { auth, signAccessToken } = createBetterAuth({ config, database, logger });
+    // Better Auth makes its first signing key lazily. Made here, before the service listens, so a JWKS
+    // request cannot race the first signature into two keys; and a secret that cannot decrypt the stored
+    // keys stops the start instead of failing every token request.
+    await signAccessToken({ sub: 'startup' }, { audience: 'startup', expiresInSeconds: 1 });
 
     const app = createApp({
       service: 'auth',

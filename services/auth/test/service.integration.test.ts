@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '@tessera/server';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthService } from '../src/app.ts';
+import { loadAuthConfig } from '../src/config.ts';
+import { jwks } from '../src/db/schema.ts';
 import type { TestAuthService } from '../src/testing.ts';
 import { startOn } from './support/auth-client.ts';
 
@@ -81,5 +86,20 @@ describe('service routes', () => {
     expect(payload.sub).toBe(`client:${client.clientId}`);
     expect(payload.scope).toBe('tasks:read');
     expect(payload).not.toHaveProperty('user_id');
+  });
+});
+
+describe('signing keys at start', () => {
+  it('exist before the service listens, so the first JWKS fetch and the first token agree', async () => {
+    const config = loadAuthConfig({ NODE_ENV: 'test', AUTH_DATABASE_URL: 'memory://', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
+    const service = await createAuthService(config, { logger: createLogger({ service: 'auth', level: 'silent' }) });
+    try {
+      const keys = await service.database.db.select().from(jwks);
+      expect(keys).toHaveLength(1);
+      const answer = await service.app.request('/api/auth/jwks');
+      expect(((await answer.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual([keys[0]!.id]);
+    } finally {
+      await service.close();
+    }
   });
 });
