@@ -1,8 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { workspaceProject } from '../vitest.project.ts';
 
-export default defineProject({
-  test: {
-    name: 'infra',
-    include: ['*.test.ts'],
-  },
-});
+export default workspaceProject('infra', { include: ['*.test.ts'] });

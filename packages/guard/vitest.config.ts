@@ -1,8 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { workspaceProject } from '../../vitest.project.ts';
 
-export default defineProject({
-  test: {
-    name: 'guard',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-  },
-});
+export default workspaceProject('guard');

@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { workspaceProject } from '../../vitest.project.ts';
 
-export default defineProject({
-  test: {
-    name: 'server',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The root config's timeouts do not reach projects; real databases and servers need more than 5 s.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default workspaceProject('server');

@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { workspaceProject } from '../../vitest.project.ts';
 
-export default defineProject({
-  test: {
-    name: 'tasks',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Integration tests start a real auth service and a real tasks service (two embedded databases).
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default workspaceProject('tasks');

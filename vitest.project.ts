@@ -1,0 +1,19 @@
+import type { ProjectConfig } from 'vitest/node';
+import { defineProject } from 'vitest/config';
+
+/**
+ * The vitest project of one workspace: its tests beside the code (`src/**`) and its integration tests
+ * (`test/**`). The root config's timeouts do not reach projects, so they are set here: real databases
+ * and real servers need more than vitest's default 5 s.
+ */
+export function workspaceProject(name: string, test: ProjectConfig = {}) {
+  return defineProject({
+    test: {
+      name,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...test,
+    },
+  });
+}
