@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/server';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { bearer, jwt, openAPI } from 'better-auth/plugins';
+import { profileLimitHooks } from './accounts/profile-limits.ts';
 import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
 import type { AuthConfig } from './config.ts';
 import * as schema from './db/schema.ts';
@@ -41,6 +42,7 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
       secret: config.betterAuthSecret,
       database: drizzleAdapter(database.db, { provider: 'pg', schema }),
       emailAndPassword: { enabled: true },
+      databaseHooks: profileLimitHooks,
       trustedOrigins: config.trustedOrigins,
       rateLimit: {
         enabled: config.rateLimitEnabled,

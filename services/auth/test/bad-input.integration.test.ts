@@ -72,4 +72,18 @@ describe('bad input on Better Auth routes', () => {
   it('answers an unknown auth route with a 404 problem', async () => {
     await expectProblem(await fetch(`${service.url}/api/auth/no-such-route`), 404, 'not_found');
   });
+  it('refuses a name over 200 characters or blank with 400 invalid_name, and writes nothing', async () => {
+    const json = { 'content-type': 'application/json' };
+    const signUp = (name: string) =>
+      post('/api/auth/sign-up/email', JSON.stringify({ email: 'long-name@example.test', password: 'correct-horse-battery', name }), json);
+    await expectProblem(await signUp('x'.repeat(201)), 400, 'invalid_name');
+    await expectProblem(await signUp('   '), 400, 'invalid_name');
+    // Nothing was half-written: the same email signs up cleanly afterwards.
+    const accepted = await signUp('x'.repeat(200));
+    expect(accepted.status).toBe(200);
+
+    const session = accepted.headers.get('set-auth-token')!;
+    const update = await post('/api/auth/update-user', JSON.stringify({ name: 'y'.repeat(201) }), { ...json, authorization: `Bearer ${session}` });
+    await expectProblem(update, 400, 'invalid_name');
+  });
 });
