@@ -54,7 +54,14 @@ describe('requireScope', () => {
 
   it('refuses to run without bearerAuth in front of it', async () => {
     const bare = new Hono<{ Variables: GuardVariables }>();
+    let thrown: unknown;
+    bare.onError((error, c) => {
+      thrown = error;
+      return c.text('misconfigured', 500);
+    });
     bare.get('/read', requireScope('tasks:read'), (c) => c.text('read'));
     expect((await bare.request('/read')).status).toBe(500);
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toMatch(/after bearerAuth/);
   });
 });
