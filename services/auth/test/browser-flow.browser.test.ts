@@ -1,0 +1,166 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { session, user } from '../src/db/schema.ts';
+import { startTestAuthService, type TestAuthService } from '../src/testing.ts';
+import {
+  fetchFromPage,
+  hasChromium,
+  launchChromium,
+  postJsonFromPage,
+  startStaticPage,
+  warnChromiumMissing,
+  type PageFetchResult,
+  type StaticPage,
+} from './support/browser.ts';
+
+/*
+ * Only a browser enforces CORS: the other tests check the headers the service sends, this one checks what a
+ * page's script is actually allowed to do with them. Real Chromium, the real auth service over real HTTP, two
+ * static pages on other ports of 127.0.0.1 (same site, cross origin, like a SPA next to its API): one trusted.
+ */
+
+if (!hasChromium) warnChromiumMissing('services/auth/test/browser-flow.browser.test.ts (real-browser CORS tests)');
+
+describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
+  let auth: TestAuthService;
+  let trustedSite: StaticPage;
+  let untrustedSite: StaticPage;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    [trustedSite, untrustedSite, browser] = await Promise.all([
+      startStaticPage('trusted app'),
+      startStaticPage('untrusted app'),
+      launchChromium(),
+    ]);
+    auth = await startTestAuthService({ TRUSTED_ORIGINS: trustedSite.origin });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([auth?.close(), trustedSite?.close(), untrustedSite?.close()]);
+  });
+  // A fresh browser profile per test: no cookie leaks from one test into the next.
+  beforeEach(async () => {
+    context = await browser.newContext();
+  });
+  afterEach(() => context?.close());
+
+  async function open(site: StaticPage): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/`);
+    return page;
+  }
+
+  const api = (path: string) => `${auth.url}/api/auth${path}`;
+  const newCredentials = () => ({
+    email: `browser-${randomUUID()}@example.test`,
+    password: `pw-${randomBytes(12).toString('base64url')}`,
+    name: 'Browser User',
+  });
+
+  /** A response the page could read, or the test fails with what the page saw instead. */
+  function readable(result: PageFetchResult) {
+    if (result.outcome !== 'response') throw new Error(`the page's fetch rejected: ${result.errorName}: ${result.message}`);
+    return result;
+  }
+
+  async function verifyUserJwt(token: string | null | undefined): Promise<JWTPayload> {
+    expect(token).toMatch(/^ey/);
+    const jwks = createRemoteJWKSet(new URL(api('/jwks')));
+    const { payload } = await jwtVerify(token ?? '', jwks, { issuer: auth.url, audience: 'tessera', algorithms: ['EdDSA'] });
+    return payload;
+  }
+
+  async function sessionCount(userId: string): Promise<number> {
+    const [row] = await auth.service.database.db.select({ n: count() }).from(session).where(eq(session.userId, userId));
+    return row?.n ?? 0;
+  }
+
+  async function userExists(email: string): Promise<boolean> {
+    const rows = await auth.service.database.db.select({ id: user.id }).from(user).where(eq(user.email, email));
+    return rows.length > 0;
+  }
+
+  it('signs up and in from a trusted page, and its session cookie buys a JWT cross-origin', async () => {
+    const page = await open(trustedSite);
+    const credentials = newCredentials();
+
+    const signedUp = readable(await postJsonFromPage(page, api('/sign-up/email'), credentials));
+    expect(signedUp.status).toBe(200);
+    const userId = (JSON.parse(signedUp.body) as { user: { id: string } }).user.id;
+
+    const signedIn = readable(await postJsonFromPage(page, api('/sign-in/email'), { email: credentials.email, password: credentials.password }));
+    expect(signedIn.status).toBe(200);
+
+    // The browser stored the cookie and sends it on a credentialed cross-origin GET: nothing else carries the session.
+    const tokenAnswer = readable(await fetchFromPage(page, { url: api('/token'), init: { credentials: 'include' } }));
+    expect(tokenAnswer.status).toBe(200);
+    const payload = await verifyUserJwt((JSON.parse(tokenAnswer.body) as { token: string }).token);
+    expect(payload).toMatchObject({ sub: userId, user_id: userId, email: credentials.email });
+
+    // Without credentials the same request carries no session.
+    const anonymous = readable(await fetchFromPage(page, { url: api('/token'), init: { credentials: 'omit' } }));
+    expect(anonymous.status).toBe(401);
+
+    // The session cookie is HttpOnly: the page's script (same host, so same cookie jar) never sees it.
+    const cookies = await context.cookies(auth.url);
+    expect(cookies.find((cookie) => cookie.name === 'better-auth.session_token')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('session_token');
+  });
+
+  it('lets a trusted page read set-auth-token after sign-in and set-auth-jwt from get-session', async () => {
+    const existing = await auth.signUp();
+    const page = await open(trustedSite);
+
+    const signedIn = readable(
+      await postJsonFromPage(page, api('/sign-in/email'), { email: existing.email, password: existing.password }, ['set-auth-token']),
+    );
+    expect(signedIn.status).toBe(200);
+    const sessionToken = signedIn.headers['set-auth-token'];
+    expect(sessionToken).toMatch(/^[^.]+\..+$/); // `<id>.<signature>`: the signed token the bearer plugin accepts
+    await expect(auth.getJwt(sessionToken ?? '')).resolves.toMatch(/^ey/);
+
+    const current = readable(await fetchFromPage(page, { url: api('/get-session'), init: { credentials: 'include' }, read: ['set-auth-jwt'] }));
+    expect(current.status).toBe(200);
+    expect((JSON.parse(current.body) as { user: { id: string } }).user.id).toBe(existing.userId);
+    const payload = await verifyUserJwt(current.headers['set-auth-jwt']);
+    expect(payload).toMatchObject({ sub: existing.userId, user_id: existing.userId, email: existing.email });
+  });
+
+  it('withholds the session from an untrusted page of the same signed-in browser', async () => {
+    const existing = await auth.signUp();
+    const trustedPage = await open(trustedSite);
+    expect(readable(await postJsonFromPage(trustedPage, api('/sign-in/email'), { email: existing.email, password: existing.password })).status).toBe(200);
+
+    // Same site, so the browser sends the cookie along; but no Access-Control-Allow-Origin, so the script gets nothing.
+    const evilPage = await open(untrustedSite);
+    for (const path of ['/get-session', '/token']) {
+      const stolen = await fetchFromPage(evilPage, { url: api(path), init: { credentials: 'include' }, read: ['set-auth-jwt'] });
+      expect(stolen, path).toMatchObject({ outcome: 'rejected', errorName: 'TypeError' });
+    }
+
+    // The session is still there and still works for the trusted page: it was the browser that refused.
+    expect(readable(await fetchFromPage(trustedPage, { url: api('/token'), init: { credentials: 'include' } })).status).toBe(200);
+  });
+
+  it('refuses sign-in and sign-up from an untrusted page: the fetch rejects and nothing is created', async () => {
+    const existing = await auth.signUp();
+    const sessionsBefore = await sessionCount(existing.userId);
+    const page = await open(untrustedSite);
+
+    // A JSON POST needs a preflight, which gets no Access-Control-Allow-Origin: the POST itself is never sent.
+    const signIn = await postJsonFromPage(page, api('/sign-in/email'), { email: existing.email, password: existing.password });
+    expect(signIn).toMatchObject({ outcome: 'rejected', errorName: 'TypeError' });
+    const stranger = newCredentials();
+    const signUp = await postJsonFromPage(page, api('/sign-up/email'), stranger);
+    expect(signUp).toMatchObject({ outcome: 'rejected', errorName: 'TypeError' });
+
+    expect(await sessionCount(existing.userId)).toBe(sessionsBefore);
+    expect(await userExists(stranger.email)).toBe(false);
+    expect((await context.cookies(auth.url)).map((cookie) => cookie.name)).not.toContain('better-auth.session_token');
+  });
+});
