@@ -163,4 +163,33 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
     expect(await userExists(stranger.email)).toBe(false);
     expect((await context.cookies(auth.url)).map((cookie) => cookie.name)).not.toContain('better-auth.session_token');
   });
+
+  it('has Better Auth refuse a form-style sign-in from an untrusted page, which CORS alone would let through', async () => {
+    const existing = await auth.signUp();
+    const sessionsBefore = await sessionCount(existing.userId);
+    const form = new URLSearchParams({ email: existing.email, password: existing.password }).toString();
+
+    // What an HTML form can send: no preflight, so the browser does deliver it; only the server can say no.
+    // The page's script sees an opaque answer either way; the status is read from the browser's network log.
+    async function formSignIn(page: Page) {
+      const [answer, seenByPage] = await Promise.all([
+        page.waitForResponse((response) => response.url() === api('/sign-in/email')),
+        fetchFromPage(page, {
+          url: api('/sign-in/email'),
+          init: { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form },
+        }),
+      ]);
+      expect(seenByPage).toMatchObject({ outcome: 'response', type: 'opaque', status: 0 });
+      return answer;
+    }
+
+    const refused = await formSignIn(await open(untrustedSite));
+    expect(refused.status()).toBe(403); // Better Auth's origin check (invalid_origin)
+    expect(await sessionCount(existing.userId)).toBe(sessionsBefore);
+    expect((await context.cookies(auth.url)).map((cookie) => cookie.name)).not.toContain('better-auth.session_token');
+
+    // The same request from the trusted page signs in: the refusal above was the origin's, nothing else's.
+    expect((await formSignIn(await open(trustedSite))).status()).toBe(200);
+    expect(await sessionCount(existing.userId)).toBe(sessionsBefore + 1);
+  });
 });
