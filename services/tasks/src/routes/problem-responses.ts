@@ -1,23 +1,4 @@
-import { z } from '@hono/zod-openapi';
-
-/** RFC 9457 problem details, as every Tessera error answers. */
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: 'about:blank' }),
-    title: z.string().openapi({ example: 'Not Found' }),
-    status: z.number().int().openapi({ example: 404 }),
-    detail: z.string(),
-    code: z.string().openapi({ description: 'Stable machine-readable code', example: 'task_not_found' }),
-    errors: z
-      .array(z.object({ path: z.string().openapi({ example: 'title' }), message: z.string() }))
-      .optional()
-      .openapi({ description: 'For `validation_failed`: every failing field' }),
-  })
-  .openapi('Problem');
-
-function problem(description: string, headers?: Record<string, { description: string; schema: { type: 'string' | 'integer' } }>) {
-  return { description, content: { 'application/problem+json': { schema: ProblemSchema } }, ...(headers ? { headers } : {}) };
-}
+import { problemResponse as problem } from '@tessera/server';
 
 /** Error responses shared by the task routes, so the spec documents what the code actually answers. */
 export const problemResponses = {
