@@ -1,3 +1,5 @@
+import { OperatorError } from './operator-error.ts';
+
 /** One thing wrong with the configuration: which variable, and what is wrong with it. */
 export type ConfigProblem = { variable: string; message: string };
 
@@ -5,12 +7,12 @@ export type ConfigProblem = { variable: string; message: string };
  * Thrown at start when the environment cannot be used. It lists every problem at once, so an operator
  * fixes the whole `.env` in one go instead of restarting once per mistake.
  */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends OperatorError {
+  declare readonly code: 'config_invalid';
   readonly problems: ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super(formatProblems(problems));
+    super('config_invalid', formatProblems(problems));
     this.name = 'ConfigError';
     this.problems = problems;
   }

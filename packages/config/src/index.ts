@@ -1,4 +1,6 @@
 export { ConfigError } from './config-error.ts';
+export { OperatorError } from './operator-error.ts';
+export { loadDotEnv, runEntryPoint } from './entry-point.ts';
 export type { ConfigProblem } from './config-error.ts';
 export { loadEnv } from './load-env.ts';
 export type { EnvSource } from './load-env.ts';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OperatorError } from '@tessera/config';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseInUseError, lockDirectory } from './directory-lock.ts';
 import { openDatabase } from './open-database.ts';
@@ -28,6 +29,8 @@ describe('embedded database directory lock', () => {
     try {
       const second = openDatabase({ dataDir, name: 'auth', schema: {} });
       await expect(second).rejects.toBeInstanceOf(DatabaseInUseError);
+      // An operator's problem: entry points print its message alone.
+      await expect(second).rejects.toBeInstanceOf(OperatorError);
       await expect(second).rejects.toMatchObject({ code: 'database_in_use', pid: process.pid });
       await expect(second).rejects.toThrow(/AUTH_DATABASE_URL/);
     } finally {

@@ -1,9 +1,10 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { OperatorError } from '@tessera/config';
 
 /** Thrown when an embedded database directory is already open in another live process (or this one). */
-export class DatabaseInUseError extends Error {
-  readonly code = 'database_in_use';
+export class DatabaseInUseError extends OperatorError {
+  declare readonly code: 'database_in_use';
 
   constructor(
     readonly directory: string,
@@ -11,6 +12,7 @@ export class DatabaseInUseError extends Error {
     variable: string,
   ) {
     super(
+      'database_in_use',
       `The embedded database at ${directory} is in use by process ${pid}. PGlite allows one process at a time: ` +
         `stop that process (is the service running?), or set ${variable} to a postgres:// URL.`,
     );

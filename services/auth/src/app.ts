@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@tessera/db';
 import { createApp, createLogger, type Logger } from '@tessera/server';
 import { createBetterAuth, type AuthDatabase, type TesseraAuth } from './better-auth.ts';
 import type { AuthConfig } from './config.ts';
+import { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 import * as schema from './db/schema.ts';
 import { discoveryRoutes } from './discovery/openid-configuration.ts';
 import { betterAuthProblem } from './http/better-auth-problem.ts';
@@ -10,9 +10,6 @@ import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
-
-/** drizzle-kit's SQL migrations of this service (`services/auth/drizzle`). */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
 export type AuthService = {

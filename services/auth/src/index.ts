@@ -1,4 +1,5 @@
-export { createAuthService, MIGRATIONS_FOLDER } from './app.ts';
+export { createAuthService } from './app.ts';
+export { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 export type { AuthService } from './app.ts';
 export { createBetterAuth } from './better-auth.ts';
 export type { AuthDatabase, TesseraAuth } from './better-auth.ts';

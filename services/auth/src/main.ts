@@ -1,18 +1,13 @@
-import { ConfigError } from '@tessera/config';
+import { runEntryPoint } from '@tessera/config';
 import { createLogger, serve } from '@tessera/server';
 import { createAuthService } from './app.ts';
 import { loadAuthConfig } from './config.ts';
 
 /** `npm start -w services/auth`: load the configuration, open the database, listen on AUTH_PORT until SIGTERM. */
-try {
+runEntryPoint(async () => {
   const config = loadAuthConfig();
   const logger = createLogger({ service: 'auth', level: config.logLevel });
   const service = await createAuthService(config, { logger });
   const server = await serve(service.app, { port: config.port, logger, onShutdown: () => service.close() });
   logger.info({ url: config.url, listening: server.url }, `auth service listening on ${server.url} (public URL ${config.url})`);
-} catch (error) {
-  // A configuration problem is the operator's to fix: the list of problems, no stack trace.
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+});

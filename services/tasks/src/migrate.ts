@@ -1,17 +1,11 @@
-import { ConfigError } from '@tessera/config';
+import { runEntryPoint } from '@tessera/config';
 import { loadTasksConfig } from './config.ts';
 import { openTasksDatabase } from './db/database.ts';
 
 /** `npm run db:migrate -w services/tasks`: apply pending migrations to TASKS_DATABASE_URL (or the embedded default) and exit. */
-async function migrate(): Promise<void> {
+runEntryPoint(async () => {
   const config = loadTasksConfig();
   const database = await openTasksDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.close();
   console.log(`tasks: migrations applied (${database.kind})`);
-}
-
-migrate().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error(error);
-  process.exit(1);
 });

@@ -2,7 +2,7 @@ import { openDatabase, type Database } from '@tessera/db';
 import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../app.ts';
+import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import * as schema from '../db/schema.ts';
 import { createOAuthClientStore, OAuthClientInputError, type OAuthClientStore } from './client-store.ts';
 import { oauthClient } from './schema.ts';

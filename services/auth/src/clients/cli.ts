@@ -1,7 +1,8 @@
+import { loadDotEnv } from '@tessera/config';
 import { openDatabase, type Database } from '@tessera/db';
-import { MIGRATIONS_FOLDER } from '../app.ts';
 import { createOAuthClientStore } from '../client-credentials/index.ts';
 import { loadAuthConfig } from '../config.ts';
+import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import * as schema from '../db/schema.ts';
 import { runClientsCommand } from './commands.ts';
 
@@ -11,6 +12,7 @@ import { runClientsCommand } from './commands.ts';
  * Manages the OAuth clients of the client-credentials grant in the auth service's own database, with the
  * service's configuration (`loadAuthConfig`: AUTH_DATABASE_URL or the PGlite under DATA_DIR), migrations first.
  */
+loadDotEnv();
 let database: Database<typeof schema> | undefined;
 try {
   process.exitCode = await runClientsCommand(

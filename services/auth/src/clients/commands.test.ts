@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@tessera/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../app.ts';
+import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import { createOAuthClientStore, type OAuthClientStore } from '../client-credentials/index.ts';
 import * as schema from '../db/schema.ts';
 import { runClientsCommand } from './commands.ts';
