@@ -82,14 +82,6 @@ export function createOAuthClientStore<TSchema extends Record<string, unknown>>(
   };
 }
 
-/** Registers one client in `db`; what `startTestAuthService().createClient(...)` and the CLI call. */
-export function createOAuthClient<TSchema extends Record<string, unknown>>(
-  db: AppDatabase<TSchema>,
-  input: NewOAuthClient,
-): Promise<CreatedOAuthClient> {
-  return createOAuthClientStore(db).create(input);
-}
-
 /** 16 random bytes as hex: unguessable, safe in URLs, Basic credentials and shell arguments (never starts with `-`). */
 function newClientId(): string {
   return randomBytes(16).toString('hex');

@@ -4,7 +4,7 @@ export { ClientCredentialsOptionsError, MAX_TOKEN_TTL_SECONDS } from './options.
 export { TOKEN_ERROR_CODES, TokenEndpointError } from './error-codes.ts';
 export type { TokenErrorCode } from './error-codes.ts';
 export { TOKEN_ENDPOINT_PATH } from './token-endpoint.ts';
-export { createOAuthClient, createOAuthClientStore, OAuthClientInputError } from './client-store.ts';
+export { createOAuthClientStore, OAuthClientInputError } from './client-store.ts';
 export type { CreatedOAuthClient, NewOAuthClient, OAuthClientInfo, OAuthClientStore } from './client-store.ts';
 export { oauthClient } from './schema.ts';
 export type { OAuthClientRow } from './schema.ts';
