@@ -71,6 +71,19 @@ describe('embedded database directory lock', () => {
     release();
   });
 
+  it('takes over a lock left with its own pid by an earlier process (a restarted container)', async () => {
+    const directory = join(dataDir, 'auth');
+    await openDatabase({ dataDir, name: 'auth', schema: {} }).then((db) => db.close());
+    writeFileSync(join(directory, 'tessera.pid'), String(process.pid));
+
+    const database = await openDatabase({ dataDir, name: 'auth', schema: {} });
+    try {
+      await expect(openDatabase({ dataDir, name: 'auth', schema: {} })).rejects.toMatchObject({ code: 'database_in_use' });
+    } finally {
+      await database.close();
+    }
+  });
+
   it('does not lock memory:// databases', async () => {
     const [a, b] = await Promise.all([
       openDatabase({ url: 'memory://', dataDir, name: 'auth', schema: {} }),

@@ -22,6 +22,9 @@ export class DatabaseInUseError extends OperatorError {
 
 const LOCK_FILE = 'tessera.pid';
 
+/** Lock files this process holds: a file naming our own pid is only ours if we took it (pids are reused). */
+const heldHere = new Set<string>();
+
 /**
  * Takes `<directory>/tessera.pid` for this process and returns its release function.
  * PGlite does not stop a second process from opening the same directory, and two processes writing one
@@ -36,14 +39,16 @@ export function lockDirectory(directory: string, variable: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) throw new DatabaseInUseError(directory, holder, variable);
-      rmSync(path, { force: true }); // stale: its process is gone
+      if (Number.isInteger(holder) && holder > 0 && isHeld(path, holder)) throw new DatabaseInUseError(directory, holder, variable);
+      rmSync(path, { force: true }); // stale: its process is gone (or was an earlier process with our pid)
       continue;
     }
     writeSync(fd, String(process.pid));
     closeSync(fd);
+    heldHere.add(path);
     const release = () => {
       process.off('exit', release);
+      heldHere.delete(path);
       rmSync(path, { force: true });
     };
     // A process that exits without closing the database (a crash, process.exit) still frees the directory.
@@ -51,6 +56,14 @@ export function lockDirectory(directory: string, variable: string): () => void {
     return release;
   }
   throw new DatabaseInUseError(directory, Number.NaN, variable);
+}
+
+/**
+ * Whether the lock's process still holds it. Our own pid counts only when this process took the lock: a container
+ * restarted after a crash runs as the same pid (often 1) as the process that left the file behind.
+ */
+function isHeld(path: string, pid: number): boolean {
+  return pid === process.pid ? heldHere.has(path) : isAlive(pid);
 }
 
 function isAlive(pid: number): boolean {
