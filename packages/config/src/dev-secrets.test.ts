@@ -84,6 +84,12 @@ describe('resolveDevSecret', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('gives up on a fresh lock held too long with a ConfigError naming it', () => {
+    writeFileSync(join(dataDir, 'secrets.json.lock'), '');
+    expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(ConfigError);
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
+  }, 15_000);
+
   it('gives processes that start together the same secret', async () => {
     const script = [
       "const { resolveDevSecret } = await import(process.env.MODULE_URL);",

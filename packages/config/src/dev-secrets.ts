@@ -87,7 +87,10 @@ function withLock<T>(lockFile: string, critical: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       removeIfStale(lockFile);
-      if (attempt * LOCK_RETRY_MS > LOCK_WAIT_MS) throw new Error(`Timed out waiting for ${lockFile}; delete it if no service is starting`);
+      if (attempt * LOCK_RETRY_MS > LOCK_WAIT_MS) {
+        // An operator's problem (printed without a stack by runEntryPoint), like the corrupt-file case above.
+        throw new ConfigError([{ variable: lockFile, message: 'is held by another process; delete it if no service is starting' }]);
+      }
       sleepSync(LOCK_RETRY_MS);
     }
   }
