@@ -25,6 +25,17 @@ describe('verified-token cache', () => {
     expect(VerifiedTokenCache.keyOf(token)).toBe(createHash('sha256').update(token).digest('base64url'));
   });
 
+  it('never lets a cached token vouch for the same header and payload under another signature', async () => {
+    const verifier = cachedVerifier();
+    const token = signToken(key);
+    await verifier.verify(token);
+    const [head, payload, signature] = token.split('.') as [string, string, string];
+    const altered = Buffer.from(signature, 'base64url');
+    altered[0] = (altered[0] ?? 0) ^ 0x01;
+    expect(await outcome(verifier.verify(`${head}.${payload}.${altered.toString('base64url')}`))).toBe('signature_invalid');
+    expect(await outcome(verifier.verify(`${head}.${payload}.`))).toBe('signature_invalid');
+  });
+
   it('answers a repeated token from the cache (the very same principal)', async () => {
     const verifier = cachedVerifier();
     const token = signToken(key);
