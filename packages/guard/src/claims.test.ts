@@ -127,5 +127,8 @@ describe('identity claims', () => {
   it('enforces requiredClaims', async () => {
     expect(await verify(userClaims(), { requiredClaims: ['sid'] })).toBe('claim_invalid');
     expect(await verify(userClaims({ sid: 's-1' }), { requiredClaims: ['sid'] })).toBe('ok');
+    // Absent claims whose names Object.prototype happens to carry.
+    expect(await verify(userClaims(), { requiredClaims: ['constructor'] })).toBe('claim_invalid');
+    expect(await verify(userClaims(), { requiredClaims: ['toString'] })).toBe('claim_invalid');
   });
 });

@@ -56,6 +56,7 @@ export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules,
   if (typeof sub !== 'string' || sub.length === 0) throw new GuardError('claim_invalid', 'The sub claim must be a non-empty string');
 
   for (const name of rules.requiredClaims) {
-    if (payload[name] === undefined) throw new GuardError('claim_invalid', `The ${name} claim is required`);
+    // Own properties only: a claim named `constructor` or `toString` would otherwise be found on Object.prototype.
+    if (!Object.hasOwn(payload, name)) throw new GuardError('claim_invalid', `The ${name} claim is required`);
   }
 }
