@@ -117,6 +117,24 @@ describe('verified-token cache', () => {
     }
   });
 
+  it('keeps its entries when a refetch brings back the same key set', async () => {
+    const server = await startJwksServer([key.jwk]);
+    const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
+    try {
+      await verifier.ready();
+      const token = signToken(key);
+      const first = await verifier.verify(token);
+      vi.setSystemTime(Date.now() + 1_001);
+      // An unknown kid causes a refetch; the answer is unchanged, so unknown kids cannot flush the cache.
+      expect(await outcome(verifier.verify(signToken(generateTestKey('EdDSA', 'unknown'))))).toBe('key_not_found');
+      expect(server.requests).toHaveLength(2);
+      expect(await verifier.verify(token)).toBe(first);
+    } finally {
+      verifier.close();
+      await server.close();
+    }
+  });
+
   it('forgets every entry when the key set changes', async () => {
     const server = await startJwksServer([key.jwk]);
     const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
@@ -124,7 +142,6 @@ describe('verified-token cache', () => {
       await verifier.ready();
       const token = signToken(key);
       await verifier.verify(token);
-      server.keys = [];
       server.keys = [generateTestKey('EdDSA', 'replacement').jwk];
       vi.setSystemTime(Date.now() + 1_001);
       expect(await outcome(verifier.verify(signToken(generateTestKey('EdDSA', 'unknown'))))).toBe('key_not_found');

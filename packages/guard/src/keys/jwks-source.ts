@@ -36,6 +36,8 @@ export function createJwksSource(options: Required<Omit<JwksOptions, 'onFetchErr
   const closing = new AbortController();
   const listeners: (() => void)[] = [];
   let keys: KeySet | undefined;
+  /** The document `keys` came from: an identical answer changes nothing, so listeners are not told. */
+  let keysDocument: string | undefined;
   let loadedAt = 0;
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<void> | undefined;
@@ -60,7 +62,12 @@ export function createJwksSource(options: Required<Omit<JwksOptions, 'onFetchErr
         signal: AbortSignal.any([AbortSignal.timeout(timeout), closing.signal]),
       });
       if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
-      const document: unknown = JSON.parse(await readLimited(response));
+      const text = await readLimited(response);
+      if (keys !== undefined && text === keysDocument) {
+        loadedAt = Date.now();
+        return;
+      }
+      const document: unknown = JSON.parse(text);
       const list = typeof document === 'object' && document !== null ? (document as { keys?: unknown }).keys : undefined;
       if (!Array.isArray(list)) throw new Error('JWKS document has no "keys" array');
       const imported: VerificationKey[] = [];
@@ -72,6 +79,7 @@ export function createJwksSource(options: Required<Omit<JwksOptions, 'onFetchErr
       // Replacing good keys with none would turn an issuer's mistake into an outage; keep the last good set instead.
       if (imported.length === 0) throw new Error('JWKS document holds no usable key');
       keys = new KeySet(imported);
+      keysDocument = text;
       loadedAt = Date.now();
       for (const listener of listeners) listener();
     } catch (error) {
