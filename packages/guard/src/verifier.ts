@@ -49,15 +49,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (cache) source.onChange(() => cache.clear());
 
   /** After a miss in memory: a known kid with another alg is refused, an unknown kid may cause one refetch. */
-  async function keyAfterMiss(kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
-    let candidates = source.lookup(kid);
+  async function keyAfterMiss(known: readonly VerificationKey[] | undefined, kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
     // A known kid with another alg is a mismatch, not a reason to refetch (RFC 8725 §3.1).
-    if (candidates === undefined || candidates.length === 0) {
-      candidates = await source.refresh(kid);
-      const key = keyFor(candidates, alg);
-      if (key) return key;
-    }
-    if (candidates !== undefined && candidates.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
+    if (known !== undefined && known.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
+    const fetched = await source.refresh(kid);
+    const key = keyFor(fetched, alg);
+    if (key) return key;
+    if (fetched !== undefined && fetched.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
     throw new GuardError('key_not_found');
   }
 
@@ -80,8 +78,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const kid = header.kid;
     if (kid !== undefined && typeof kid !== 'string') throw new GuardError('token_malformed', 'The kid header is not a string');
     // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come only from our own configuration (RFC 8725 §3.10).
-    // The usual case is a synchronous hit in memory; only a miss pays for a promise.
-    const key = keyFor(source.lookup(kid), alg as Algorithm) ?? (await keyAfterMiss(kid, alg as Algorithm));
+    // The usual case finds the key in memory synchronously; only a miss waits for a refetch.
+    const known = source.lookup(kid);
+    const key = keyFor(known, alg as Algorithm) ?? (await keyAfterMiss(known, kid, alg as Algorithm));
 
     let valid: boolean;
     try {
