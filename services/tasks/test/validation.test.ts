@@ -54,6 +54,10 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['a dueAt that is not a date-time', { title: 'ok', dueAt: 'tomorrow' }, ['dueAt']],
       ['a dueAt without a time', { title: 'ok', dueAt: '2026-12-01' }, ['dueAt']],
       ['a dueAt without a time zone', { title: 'ok', dueAt: '2026-12-01T09:00:00' }, ['dueAt']],
+      ['a title with U+0000', { title: 'a\u0000b' }, ['title']],
+      ['a description with U+0000', { title: 'ok', description: 'x\u0000' }, ['description']],
+      ['a dueAt in year 0', { title: 'ok', dueAt: '0000-01-01T00:00:00Z' }, ['dueAt']],
+      ['a dueAt past year 9999 in UTC', { title: 'ok', dueAt: '9999-12-31T23:59:59-14:00' }, ['dueAt']],
       ['an unknown field', { title: 'ok', priority: 'high' }, ['priority']],
       ['a userId', { title: 'ok', userId: 'someone-else' }, ['userId']],
       ['an id, createdAt or updatedAt', { title: 'ok', id: '7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, ['id', 'createdAt', 'updatedAt']],
@@ -110,6 +114,8 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['an unknown field', { done: true }, ['done']],
       ['a userId', { userId: 'someone-else' }, ['userId']],
       ['a description of 5001 characters', { description: 'd'.repeat(5001) }, ['description']],
+      ['a title with U+0000', { title: '\u0000' }, ['title']],
+      ['a dueAt in year 0', { dueAt: '0000-06-01T00:00:00Z' }, ['dueAt']],
     ])('refuses %s', async (_, body, paths) => {
       await expectInvalid(await patch(body), paths);
     });

@@ -5,9 +5,20 @@ import { decodeCursor } from './cursor.ts';
 /** `todo`, `in_progress` or `done`. */
 export const TaskStatusSchema = z.enum(taskStatuses).openapi('TaskStatus', { example: 'todo' });
 
-const titleSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const descriptionSchema = z.string().max(5_000, 'must be at most 5000 characters').nullable();
-const dueAtSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).nullable();
+// Postgres `text` cannot hold U+0000: without this check the insert fails in the database, a 500.
+const noNul = (value: string) => !value.includes('\u0000');
+const titleSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(noNul, 'must not contain U+0000');
+const descriptionSchema = z.string().max(5_000, 'must be at most 5000 characters').refine(noNul, 'must not contain U+0000').nullable();
+// Years 1–9999 in UTC: Postgres refuses year 0 (a 500 otherwise), and a later year is no ISO 8601 date-time
+// without an expanded-year sign, so the API could not answer it in the format it promises.
+const dueAtSchema = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    // NaN: not a date-time at all, which the format check above already reports.
+    return Number.isNaN(year) || (year >= 1 && year <= 9999);
+  }, 'must be between years 1 and 9999 in UTC')
+  .nullable();
 
 /** A task as answered by the API. */
 export const TaskSchema = z
