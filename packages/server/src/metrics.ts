@@ -10,7 +10,7 @@ export function createMetrics(): Registry {
 }
 
 /** Route label of requests that matched no route: one series for every unknown path. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 const unmatchedRequests = new WeakSet<Context>();
 
