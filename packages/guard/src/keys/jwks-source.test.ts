@@ -17,7 +17,7 @@ const next = generateTestKey('EdDSA', 'key-2026-07');
 let server: JwksServer;
 let verifier: Verifier | undefined;
 
-function jwksVerifier(overrides: { timeout?: number; cache?: false } = {}): Verifier {
+function jwksVerifier(overrides: { timeout?: number } = {}): Verifier {
   verifier = createVerifier({
     issuer,
     audience,
@@ -68,6 +68,16 @@ describe('JWKS key source', () => {
     advance(cooldown - 1_000);
     expect(await outcome(guard.verify(signToken(stranger)))).toBe('key_not_found');
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('refuses a known kid under another alg without refetching', async () => {
+    const guard = jwksVerifier();
+    await guard.ready();
+    advance(cooldown + 1);
+    // ES256 is allowed, but the key under this kid is EdDSA: a mismatch, not a sign of rotation.
+    const token = signToken(generateTestKey('ES256', current.kid));
+    expect(await outcome(guard.verify(token))).toBe('alg_not_allowed');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('lets 1,000 tokens with random kids inside one cooldown cause at most one fetch, shared by all', async () => {
