@@ -10,7 +10,11 @@ export function taskNotFound(): HttpProblem {
   return new HttpProblem({ status: 404, code: 'task_not_found', detail: 'There is no task with this id' });
 }
 
-/** 503 for a database that is down or too slow; the request changed nothing and can be retried. */
+/**
+ * 503 for a database that is down or too slow. Reads can be retried as is. A write that failed in the database
+ * changed nothing, but one cut off by the repository's deadline (or a connection lost after `commit` was sent)
+ * may still have been applied: a retried create can then make a second task.
+ */
 export function databaseUnavailable(): HttpProblem {
   return new HttpProblem({
     status: 503,
