@@ -91,12 +91,10 @@ export function importPublicJwk(
  * A token without a `kid` gets the keys that have none, or the only key when the set holds exactly one.
  */
 export class KeySet {
-  readonly size: number;
   readonly #byKid = new Map<string, VerificationKey[]>();
   readonly #forTokensWithoutKid: VerificationKey[] | undefined;
 
   constructor(keys: readonly VerificationKey[]) {
-    this.size = keys.length;
     const withoutKid: VerificationKey[] = [];
     for (const key of keys) {
       if (key.kid === undefined) {
