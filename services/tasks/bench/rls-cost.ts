@@ -40,7 +40,8 @@ function pageOf(tx: Pick<TasksDb, 'select'>, subject: string) {
 }
 
 const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> = {
-  // Production scope: role switch + app.user_id + statement_timeout, then the query; RLS policies apply.
+  // The repository's scope statement (role switch + app.user_id + statement_timeout) in an ordinary transaction
+  // (one round trip per statement, unlike the repository's pipelined one), then the query; RLS policies apply.
   'with RLS (inSubjectScope)': (db, subject) => inSubjectScope(db, subject, (tx) => pageOf(tx, subject)),
   // Same transaction shape, same settings except the role: the superuser bypasses RLS.
   'without RLS (superuser)': (db, subject) =>
@@ -152,10 +153,10 @@ async function main(): Promise<void> {
       `in its own transaction, over a postgres-js pool of ${Math.max(...concurrencies)}. ${queriesPerRound} queries per path per round, ${rounds} interleaved rounds after one warm-up round;`,
       'medians of the rounds. Paths:',
       '',
-      '- **with RLS**: the production scope (`inSubjectScope`): `set_config` of role, `app.user_id` and `statement_timeout`, then the query as `tessera_tasks_app`, policies applied.',
+      '- **with RLS**: `inSubjectScope`, the same scope statement as the repository (`set_config` of role, `app.user_id` and `statement_timeout`) in an ordinary transaction, then the query as `tessera_tasks_app`, policies applied.',
       '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id` and `statement_timeout`.',
-      '- **role switch, policies bypassed**: the production scope, but switching to a `BYPASSRLS` role: what the role switch alone costs.',
-      '- **TaskRepository.list**: the real repository method (RLS), which also formats timestamps with `to_char` and builds the cursor.',
+      '- **role switch, policies bypassed**: the same scope, but switching to a `BYPASSRLS` role: what the role switch alone costs.',
+      '- **TaskRepository.list**: the real repository method (RLS, pipelined in one round trip on Postgres), which also formats timestamps with `to_char` and builds the cursor.',
       '',
       ...tables,
       'Command:',
