@@ -3,7 +3,7 @@
  * fast-jwt, for EdDSA, ES256, RS256 and HS256. Keys and tokens are generated fresh in each run.
  * Run with `npm run bench -- guard` (a bare `npm run bench` runs it first); writes `bench/results/guard-<date>.md`.
  */
-import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, timingSafeEqual, verify } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { importJWK, jwtVerify } from 'jose';
 import { createVerifier } from '@tessera/guard';
 import type { Algorithm } from '@tessera/guard';
+import { b64url, generateTestKey, hmacToken, signToken } from '@tessera/guard/testing';
 import { measure } from './guard-harness.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
 
@@ -29,12 +30,14 @@ type Fixture = {
   readonly signature: Buffer;
   /** For asymmetric algs: the public key; for HS256: the secret. */
   readonly verifyKey: KeyObject | Buffer;
-  readonly jwk?: JsonWebKey & { kid: string; alg: string };
+  readonly jwk?: JsonWebKey;
   readonly pem?: string;
 };
 
-function b64url(value: object | Buffer): string {
-  return (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+/** The token and the two byte strings the floor works on: `header.payload` and the decoded signature. */
+function splitToken(token: string): Pick<Fixture, 'token' | 'signingInput' | 'signature'> {
+  const lastDot = token.lastIndexOf('.');
+  return { token, signingInput: Buffer.from(token.slice(0, lastDot)), signature: Buffer.from(token.slice(lastDot + 1), 'base64url') };
 }
 
 function makeFixture(alg: Case): Fixture {
@@ -50,31 +53,14 @@ function makeFixture(alg: Case): Fixture {
     iat: now,
     exp: now + 3600,
   };
-  const kid = `bench-${alg.toLowerCase()}`;
   if (alg === 'HS256') {
     // An ASCII secret, so every library reads the same bytes from it (hono takes a string and UTF-8 encodes it).
     const secret = Buffer.from(randomBytes(32).toString('base64url'));
-    const input = `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}`;
-    const signature = createHmac('sha256', secret).update(input).digest();
-    return { alg, token: `${input}.${b64url(signature)}`, signingInput: Buffer.from(input), signature, verifyKey: secret };
+    return { alg, ...splitToken(hmacToken(secret, payload)), verifyKey: secret };
   }
-  const pair =
-    alg === 'EdDSA'
-      ? generateKeyPairSync('ed25519')
-      : alg === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-        : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const input = `${b64url({ alg, kid, typ: 'JWT' })}.${b64url(payload)}`;
-  const data = Buffer.from(input);
-  const signature =
-    alg === 'EdDSA'
-      ? sign(null, data, pair.privateKey)
-      : alg === 'ES256'
-        ? sign('sha256', data, { key: pair.privateKey, dsaEncoding: 'ieee-p1363' })
-        : sign('sha256', data, pair.privateKey);
-  const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
-  const pem = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  return { alg, token: `${input}.${b64url(signature)}`, signingInput: data, signature, verifyKey: createPublicKey(pem), jwk, pem };
+  const key = generateTestKey(alg, `bench-${alg.toLowerCase()}`);
+  const pem = key.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  return { alg, ...splitToken(signToken(key, payload)), verifyKey: key.publicKey, jwk: key.jwk, pem };
 }
 
 /** The floor: one `node:crypto` call on bytes already split and decoded, no parsing, no claims. */
@@ -146,7 +132,7 @@ async function checkContenders(f: Fixture, contenders: readonly Contender[]): Pr
   }
 }
 
-type CaseResult = { readonly alg: Case; readonly results: readonly Measurement[] };
+type CaseResult = { readonly alg: Case; readonly tokenBytes: number; readonly results: readonly Measurement[] };
 
 function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
@@ -223,8 +209,9 @@ export async function main(args: readonly string[] = []): Promise<void> {
     const contenders = await contendersFor(fixture);
     await checkContenders(fixture, contenders);
     const results = await measure(contenders, harness);
-    all.push({ alg, results });
-    process.stdout.write(`${table({ alg, results })}\n\n`);
+    const result = { alg, tokenBytes: fixture.token.length, results };
+    all.push(result);
+    process.stdout.write(`${table(result)}\n\n`);
   }
   const loadAfter = os.loadavg();
   const checks = targets(all);
@@ -244,7 +231,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
     '',
     '## Method',
     '',
-    `Fresh keys and a realistic token (the auth service's user-token claims, ~${makeFixture('EdDSA').token.length} bytes for EdDSA) per algorithm.`,
+    `Fresh keys and a realistic token (the auth service's user-token claims, ~${all.find((r) => r.alg === 'EdDSA')?.tokenBytes} bytes for EdDSA) per algorithm.`,
     'Every contender must accept the token and refuse a tampered one before it is timed.',
     `Each contender is warmed up, calibrated to a batch of ~${harness.roundMs} ms, then measured for ${harness.rounds} interleaved rounds;`,
     'the figure is the median µs per operation. Async contenders are awaited one at a time.',

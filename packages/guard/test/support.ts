@@ -1,6 +1,7 @@
 /**
  * Test support: real keys, hand-built tokens (so tests can forge any header or payload) and a real
  * JWKS server on an ephemeral port that counts its requests and can be told to fail.
+ * Exported as `@tessera/guard/testing`, so the benchmark builds its keys and tokens with the same code.
  */
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
