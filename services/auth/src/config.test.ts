@@ -94,6 +94,11 @@ describe('loadAuthConfig', () => {
     expect(problemsOf({ BETTER_AUTH_SECRET: secret(), JWT_TTL: '1h', JWT_GRACE_PERIOD: '10m' })[0]?.variable).toBe('JWT_GRACE_PERIOD');
   });
 
+  it('keeps trusted origins as browsers send them, without a trailing slash', () => {
+    const config = loadAuthConfig({ BETTER_AUTH_SECRET: secret(), DATA_DIR: dataDir, TRUSTED_ORIGINS: 'https://app.example/, http://localhost:5173' });
+    expect(config.trustedOrigins).toEqual(['https://app.example', 'http://localhost:5173']);
+  });
+
   it('refuses trusted origins that are not origins', () => {
     expect(problemsOf({ BETTER_AUTH_SECRET: secret(), TRUSTED_ORIGINS: 'https://app.example/path' })[0]?.variable).toBe('TRUSTED_ORIGINS');
   });

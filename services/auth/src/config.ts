@@ -157,7 +157,9 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
     betterAuthSecretGenerated: betterAuthSecret.generated,
     databaseUrl: env.AUTH_DATABASE_URL,
     dataDir,
-    trustedOrigins: env.TRUSTED_ORIGINS,
+    // `https://app.example/` is accepted as an origin, but CORS compares the browser's Origin (never a trailing
+    // slash) as an exact string: keep the serialised origin, or that app would be refused by CORS alone.
+    trustedOrigins: env.TRUSTED_ORIGINS.map((origin) => new URL(origin).origin),
     trustedProxyIpHeader: env.TRUSTED_PROXY_IP_HEADER,
     rateLimitEnabled: production,
   };
