@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createVerifier } from './verifier.ts';
 import type { VerifierOptions } from './options.ts';
-import { audience, generateTestKey, issuer, secret } from '../test/support.ts';
+import { audience, generateTestKey, hmacToken, issuer, outcome, secret, userClaims } from '../test/support.ts';
 
 const key = generateTestKey('EdDSA');
 const base: VerifierOptions = { issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk] };
@@ -66,7 +66,10 @@ describe('createVerifier options, checked at start', () => {
     });
 
     it('defaults to HS256 only', async () => {
-      expect(() => createVerifier({ issuer, audience, secret })).not.toThrow();
+      const verifier = createVerifier({ issuer, audience, secret, cache: false });
+      expect(await outcome(verifier.verify(hmacToken(secret)))).toBe('ok');
+      // Refused on its header alone: were HS384 allowed, this (SHA-256-signed) token would fail its signature instead.
+      expect(await outcome(verifier.verify(hmacToken(secret, userClaims(), { alg: 'HS384', typ: 'JWT' })))).toBe('alg_not_allowed');
     });
   });
 });
