@@ -6,6 +6,7 @@ import { openTasksDatabase, type TasksDatabase } from '../src/db/database.ts';
 import { inSubjectScope } from '../src/db/subject-scope.ts';
 import { TaskRepository } from '../src/tasks/task-repository.ts';
 import { rowsOf } from './support/sql-rows.ts';
+import { failureSqlState } from './support/sql-state.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL?.trim() || undefined;
 
@@ -46,6 +47,7 @@ describe.skipIf(serverUrl === undefined)('row-level security for a non-superuser
   it('shows the owner no rows at all outside a subject scope (FORCE ROW LEVEL SECURITY)', async () => {
     const unscoped = rowsOf<{ count: string }>(await database.db.execute(sql`select count(*) as count from tasks`));
     expect(Number(unscoped[0]?.count)).toBe(0);
-    await expect(database.db.execute(sql`insert into tasks (user_id, title) values ('owner-test-a', 'forged')`)).rejects.toThrow();
+    // 42501: the policy refuses the owner's unscoped insert (no app.user_id), not some other error.
+    expect(await failureSqlState(database.db.execute(sql`insert into tasks (user_id, title) values ('owner-test-a', 'forged')`))).toBe('42501');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTasksDatabase, type TasksDatabase } from '../db/database.ts';
 import { inSubjectScope } from '../db/subject-scope.ts';
 import { rowsOf } from '../../test/support/sql-rows.ts';
+import { failureSqlState } from '../../test/support/sql-state.ts';
 import { decodeCursor } from './cursor.ts';
 import { TaskRepository } from './task-repository.ts';
 
@@ -65,17 +66,14 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
 
     it('refuses an insert for another user inside a subject scope, and writes nothing', async () => {
       const before = (await tasksOf(bob).list({ limit: 200 })).items.length;
-      await expect(
-        inSubjectScope(database.db, alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)),
-      ).rejects.toThrow();
+      // 42501: refused by the policy's WITH CHECK, not by any other error.
+      expect(await failureSqlState(inSubjectScope(database.db, alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)))).toBe('42501');
       expect((await tasksOf(bob).list({ limit: 200 })).items).toHaveLength(before);
     });
 
     it('refuses to move a row to another owner with an unscoped update', async () => {
       const task = await tasksOf(alice).create({ title: 'keep me' });
-      await expect(
-        inSubjectScope(database.db, alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)),
-      ).rejects.toThrow();
+      expect(await failureSqlState(inSubjectScope(database.db, alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)))).toBe('42501');
       expect(await tasksOf(alice).get(task.id)).toMatchObject({ userId: alice });
     });
 
