@@ -192,5 +192,10 @@ describe('JWKS key source', () => {
     // The OKP key that claims ES256 was dropped at import, so an ES256 token under its kid finds no key.
     expect(await outcome(guard.verify(signToken(generateTestKey('ES256', 'liar'))))).toBe('key_not_found');
     expect(await outcome(guard.verify(signToken(current)))).toBe('ok');
+    // The RS256 token above is refused on its header alone; a set of nothing but such keys shows the skip.
+    server.keys = [rsa.jwk];
+    const onlyRsa = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url }, cache: false });
+    expect(await outcome(onlyRsa.ready())).toBe('keys_unavailable');
+    onlyRsa.close();
   });
 });
