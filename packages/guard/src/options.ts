@@ -52,7 +52,8 @@ function fail(message: string): never {
   throw new GuardConfigError(message);
 }
 
-function duration(value: number | undefined, fallback: number, name: string, min = 0): number {
+/** The option, or its default when unset; a set value must be a finite number ≥ `min`. */
+function numberOrDefault(value: number | undefined, fallback: number, name: string, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) fail(`${name} must be a number ≥ ${min}`);
   return value;
@@ -73,10 +74,10 @@ function resolveJwks(jwks: JwksOptions): KeySourceOptions {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('jwks.url must be an http(s) URL');
   const resolved = {
     url,
-    cooldown: duration(jwks.cooldown, jwksDefaults.cooldown, 'jwks.cooldown'),
-    timeout: duration(jwks.timeout, jwksDefaults.timeout, 'jwks.timeout', 1),
-    maxAge: duration(jwks.maxAge, jwksDefaults.maxAge, 'jwks.maxAge'),
-    maxStale: duration(jwks.maxStale, jwksDefaults.maxStale, 'jwks.maxStale'),
+    cooldown: numberOrDefault(jwks.cooldown, jwksDefaults.cooldown, 'jwks.cooldown'),
+    timeout: numberOrDefault(jwks.timeout, jwksDefaults.timeout, 'jwks.timeout', 1),
+    maxAge: numberOrDefault(jwks.maxAge, jwksDefaults.maxAge, 'jwks.maxAge'),
+    maxStale: numberOrDefault(jwks.maxStale, jwksDefaults.maxStale, 'jwks.maxStale'),
     ...(jwks.onFetchError ? { onFetchError: jwks.onFetchError } : {}),
   };
   if (resolved.maxStale < resolved.maxAge) fail('jwks.maxStale must be at least jwks.maxAge');
@@ -108,14 +109,14 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (!Array.isArray(requiredClaims)) fail('requiredClaims must be a list of claim names');
   for (const name of requiredClaims as readonly unknown[]) nonEmptyString(name, 'requiredClaims[]');
 
-  const maxTokenBytes = duration(options.maxTokenBytes, verifierDefaults.maxTokenBytes, 'maxTokenBytes', 16);
+  const maxTokenBytes = numberOrDefault(options.maxTokenBytes, verifierDefaults.maxTokenBytes, 'maxTokenBytes', 16);
   if (!Number.isInteger(maxTokenBytes)) fail('maxTokenBytes must be an integer');
 
   let cache: Required<CacheOptions> | undefined;
   if (options.cache !== false) {
-    const max = duration(options.cache?.max, cacheDefaults.max, 'cache.max', 1);
+    const max = numberOrDefault(options.cache?.max, cacheDefaults.max, 'cache.max', 1);
     if (!Number.isInteger(max)) fail('cache.max must be an integer');
-    cache = { max, maxTtl: duration(options.cache?.maxTtl, cacheDefaults.maxTtl, 'cache.maxTtl', 1) };
+    cache = { max, maxTtl: numberOrDefault(options.cache?.maxTtl, cacheDefaults.maxTtl, 'cache.maxTtl', 1) };
   }
 
   const keySource: KeySourceOptions =
@@ -129,7 +130,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     rules: {
       issuer,
       audiences,
-      clockTolerance: duration(options.clockTolerance, verifierDefaults.clockTolerance, 'clockTolerance'),
+      clockTolerance: numberOrDefault(options.clockTolerance, verifierDefaults.clockTolerance, 'clockTolerance'),
       requiredClaims: [...requiredClaims],
     },
     algorithms: new Set(algorithmList),
