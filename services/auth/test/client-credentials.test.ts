@@ -176,19 +176,28 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
       expect(await errorCode(await tokenRequest(service, body, headers), status)).toBe(code);
     });
 
-    it('a body over the service limit', async () => {
+    it('a body over the endpoint limit (16 KiB) with invalid_request', async () => {
+      const answer = await tokenRequest(service, form({ grant_type: 'client_credentials', pad: 'x'.repeat(20_000) }), {
+        'content-type': FORM,
+        authorization: basic(worker),
+      });
+      expect(await errorCode(answer, 400)).toBe('invalid_request');
+    });
+
+    it('a body over the service limit (64 KiB) with the server\'s 413 problem, before the endpoint reads it', async () => {
       const answer = await tokenRequest(service, form({ grant_type: 'client_credentials', pad: 'x'.repeat(200_000) }), {
         'content-type': FORM,
         authorization: basic(worker),
       });
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-      expect(answer.status).toBeLessThan(500);
+      expect(answer.status).toBe(413);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await answer.json()) as { code: string }).code).toBe('payload_too_large');
     });
 
-    it('GET on the token endpoint is not served', async () => {
+    it('GET on the token endpoint is not served: 404 problem', async () => {
       const answer = await fetch(`${service.url}/api/auth/oauth2/token?grant_type=client_credentials`, { headers: { authorization: basic(worker) } });
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-      expect(answer.status).toBeLessThan(500);
+      expect(answer.status).toBe(404);
+      expect(((await answer.json()) as { code: string }).code).toBe('not_found');
     });
   });
 });
