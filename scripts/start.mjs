@@ -39,7 +39,10 @@ function prefixLines(name, stream, target) {
 
 function start(service) {
   const args = watch ? ['--import', 'tsx', '--watch', service.entry] : ['--import', 'tsx', service.entry];
-  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in the terminal signals the whole foreground group, and a service that got
+  // SIGINT from the terminal and then SIGTERM from stop() would take the second signal as "kill now" mid-drain.
+  // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.
+  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   prefixLines(service.name, child.stdout, process.stdout);
   prefixLines(service.name, child.stderr, process.stderr);
   children.set(service.name, child);
@@ -78,8 +81,12 @@ function stop(exitCode = 0) {
   setTimeout(() => process.exit(exitCode || 1), 15_000).unref();
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+// SIGHUP (the terminal closed) too: the services are in their own process groups and would not see it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
+// However this script ends, it does not leave services running in their own groups (a no-op after a clean stop).
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGTERM');
+});
 
 for (const service of services) {
   start(service);
