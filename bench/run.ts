@@ -3,8 +3,6 @@
  * `npm run bench -- <name> [flags]` runs one (flags alone go to the guard benchmark).
  * Each benchmark is a module in this folder exporting `main(args)`.
  */
-import { existsSync } from 'node:fs';
-
 const benchmarks: Readonly<Record<string, string>> = {
   guard: './guard.ts',
   http: './http.ts',
@@ -20,15 +18,13 @@ async function run(argv: readonly string[]): Promise<void> {
     for (const name of runWithoutArguments) await run([name]);
     return;
   }
-  const [first, ...rest] = argv;
-  const name = first === undefined || first.startsWith('-') ? 'guard' : first;
-  const flags = first === undefined || first.startsWith('-') ? argv : rest;
+  const [first = '', ...rest] = argv;
+  const named = !first.startsWith('-');
+  const name = named ? first : 'guard';
   const file = benchmarks[name];
   if (file === undefined) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
-  const url = new URL(file, import.meta.url);
-  if (!existsSync(url)) throw new Error(`benchmark "${name}" is not written yet (${file})`);
-  const module = (await import(url.href)) as BenchmarkModule;
-  await module.main(flags);
+  const module = (await import(new URL(file, import.meta.url).href)) as BenchmarkModule;
+  await module.main(named ? rest : argv);
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
