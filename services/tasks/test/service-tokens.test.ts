@@ -35,6 +35,15 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
     expect(((await response.json()) as TaskPage).items.map((task) => task.id)).toContain(own.id);
   });
 
+  it.each([
+    ['blank', '%20%20'],
+    ['containing U+0000', 'user%00id'],
+  ])('refuses a userId that is %s with 400, not a 500', async (_, userId) => {
+    const response = await stack.call(`/v1/users/${userId}/tasks`, { token: reader.token });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('validation_failed');
+  });
+
   it('lists with tasks:write too: writing implies reading', async () => {
     expect((await stack.call(userTasks(), { token: writer.token })).status).toBe(200);
   });

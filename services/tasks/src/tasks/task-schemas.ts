@@ -101,7 +101,13 @@ export const TaskIdParamsSchema = z.object({
 
 /** `:userId` of the path form: a user id, or `me` for the caller. */
 export const UserIdParamsSchema = z.object({
-  userId: z.string().min(1).max(255, 'must be at most 255 characters').openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
+  userId: z
+    .string()
+    .max(255, 'must be at most 255 characters')
+    // A blank id would reach `TaskRepository.forSubject` (a TypeError, so a 500), one with U+0000 `set_config` (a
+    // Postgres error, a 500 too): neither names a user, so both are refused here.
+    .refine((id) => id.trim() !== '' && noNul(id), 'must be a user id or `me`')
+    .openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
