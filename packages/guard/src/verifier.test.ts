@@ -126,7 +126,7 @@ describe('createVerifier: forged or unusable tokens', () => {
   });
 
   it('rejects a signature whose last character only changes unused bits', async () => {
-    // 64 bytes encode to 86 characters; the last one carries 2 spare bits that Node's decoder ignores.
+    // 64 bytes encode to 86 characters; the last one carries 4 spare bits that Node's decoder ignores.
     const token = signToken(ed);
     const last = token.at(-1) ?? 'A';
     const sibling = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
