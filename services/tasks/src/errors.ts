@@ -15,7 +15,7 @@ export function taskNotFound(): HttpProblem {
  * changed nothing, but one cut off by the repository's deadline (or a connection lost after `commit` was sent)
  * may still have been applied: a retried create can then make a second task.
  */
-export function databaseUnavailable(): HttpProblem {
+function databaseUnavailable(): HttpProblem {
   return new HttpProblem({
     status: 503,
     code: 'database_unavailable',

@@ -99,7 +99,7 @@ function statementsFor(db: TasksDb): Statements {
 
 /**
  * All access to tasks, for one subject (a user id). Every query carries `user_id = subject` and runs in
- * one transaction as the row-level-security role with `app.user_id = subject` (see `inSubjectScope`):
+ * one transaction as the row-level-security role with `app.user_id = subject` (see `runInSubjectScope`):
  * two independent locks, so a mistake in one is still caught by the other.
  * There is deliberately no unscoped method and no public constructor.
  */
