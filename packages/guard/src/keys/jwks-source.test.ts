@@ -54,6 +54,14 @@ describe('JWKS key source', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('answers readiness from memory while the keys are usable', async () => {
+    const guard = jwksVerifier();
+    await guard.ready();
+    advance(cooldown + 1);
+    for (let i = 0; i < 3; i++) expect(await outcome(guard.ready())).toBe('ok');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('refetches for an unknown kid at most once per cooldown', async () => {
     const guard = jwksVerifier();
     await guard.ready();

@@ -116,6 +116,8 @@ export function createJwksSource(options: Required<Omit<JwksOptions, 'onFetchErr
       return (await refreshIfAllowed()).lookup(kid);
     },
     async ready() {
+      // Readiness probes call this every few seconds: usable keys answer from memory, never with a fetch.
+      if (usable(Date.now())) return;
       await refreshIfAllowed();
     },
     onChange(listener) {
