@@ -47,7 +47,8 @@ function driverOf(db: TasksDb): Driver {
  * row-level-security role and `app.user_id = subject`, set before the statement runs) and returns its rows.
  *
  * On Postgres the four messages (`begin`, the scope, the statement, `commit`) go out in one write on one reserved
- * connection and are answered in one round trip, instead of four. Postgres runs them in order: the statement
+ * connection and are answered in one round trip, instead of four, once that connection has prepared the scope and
+ * the statement: the first time, postgres-js describes each parameterized one first and waits for the answer. Postgres runs them in order: the statement
  * starts only after the scope is set, and if the scope fails the transaction is aborted, so the statement fails
  * too (SQLSTATE 25P02) and `commit` rolls back. Taking exactly one statement is what makes sending `commit`
  * before the statement's answer safe: nothing else can run in the transaction after it.
