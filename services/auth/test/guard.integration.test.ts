@@ -143,6 +143,10 @@ describe('guard against the auth service, shared-secret mode', () => {
   it('refuses the tokens with any other secret', async () => {
     const user = await auth.signUp();
     const wrong = verifierFor(auth, { secret: randomBytes(32).toString('base64url') });
-    await expect(wrong.verify(user.jwt)).rejects.toMatchObject({ code: 'signature_invalid' });
+    try {
+      await expect(wrong.verify(user.jwt)).rejects.toMatchObject({ code: 'signature_invalid' });
+    } finally {
+      wrong.close();
+    }
   });
 });
