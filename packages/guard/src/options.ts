@@ -5,7 +5,7 @@ import type { CacheOptions } from './cache.ts';
 import type { ClaimRules } from './claims.ts';
 import { GuardConfigError } from './errors.ts';
 import { jwksDefaults } from './keys/jwks-source.ts';
-import type { JwksOptions } from './keys/jwks-source.ts';
+import type { JwksOptions, ResolvedJwksOptions } from './keys/jwks-source.ts';
 import type { StaticKeys } from './keys/static-keys.ts';
 
 /** Everything `createVerifier` needs. Exactly one key source: `jwks`, `keys` or `secret`. */
@@ -33,7 +33,7 @@ export type VerifierOptions = {
 };
 
 export type KeySourceOptions =
-  | { readonly kind: 'jwks'; readonly jwks: Required<Omit<JwksOptions, 'onFetchError'>> & Pick<JwksOptions, 'onFetchError'> }
+  | { readonly kind: 'jwks'; readonly jwks: ResolvedJwksOptions }
   | { readonly kind: 'keys'; readonly keys: StaticKeys }
   | { readonly kind: 'secret'; readonly secret: string | Uint8Array };
 

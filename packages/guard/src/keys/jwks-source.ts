@@ -19,6 +19,9 @@ export type JwksOptions = {
   onFetchError?: (error: Error) => void;
 };
 
+/** `JwksOptions` after checking, with every default filled in. */
+export type ResolvedJwksOptions = Required<Omit<JwksOptions, 'onFetchError'>> & Pick<JwksOptions, 'onFetchError'>;
+
 export const jwksDefaults = { cooldown: 30_000, timeout: 5_000, maxAge: 300_000, maxStale: 3_600_000 } as const;
 
 /** A JWKS document larger than this is refused, so a broken or hostile endpoint cannot exhaust memory. */
@@ -30,7 +33,7 @@ const maxJwksBytes = 512 * 1024;
  * and served stale while the endpoint fails, up to `maxStale` (RFC 8725 §3.10 leaves this to the verifier;
  * failing closed after it keeps a compromised, withdrawn key from living forever).
  */
-export function createJwksSource(options: Required<Omit<JwksOptions, 'onFetchError'>> & Pick<JwksOptions, 'onFetchError'>, allowed: ReadonlySet<Algorithm>): KeySource {
+export function createJwksSource(options: ResolvedJwksOptions, allowed: ReadonlySet<Algorithm>): KeySource {
   const { cooldown, timeout, maxAge, maxStale, onFetchError } = options;
   const url = new URL(options.url);
   const closing = new AbortController();
