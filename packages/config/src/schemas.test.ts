@@ -54,6 +54,12 @@ describe('durationSchema', () => {
   it.each(['15 minutes', '1.5h', '-5m', 'm', '10ms', ''])('rejects %s', (value) => {
     expect(durationSchema().safeParse(value).success).toBe(false);
   });
+
+  it('rejects a duration too large to be an exact number of seconds', () => {
+    const result = durationSchema().safeParse('99999999999999999999d');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('is too large');
+  });
 });
 
 describe('commaListSchema', () => {

@@ -71,7 +71,9 @@ export function durationSchema() {
     .transform((value) => {
       const [, amount = '0', unit = 's'] = DURATION.exec(value) ?? [];
       return Number(amount) * SECONDS_PER_UNIT[unit as keyof typeof SECONDS_PER_UNIT];
-    });
+    })
+    // `99999999999999999999d` matches the pattern but is no usable number of seconds (timers, `exp` claims).
+    .refine(Number.isSafeInteger, { message: 'is too large' });
 }
 
 /** A comma-separated list: `"a, b,,c"` becomes `['a', 'b', 'c']`. */
