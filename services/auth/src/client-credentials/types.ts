@@ -1,3 +1,4 @@
+import type { AccessTokenOptions } from '../tokens/sign-access-token.ts';
 import type { OAuthClientStore } from './client-store.ts';
 
 /** Claims the grant puts into a service token; the signer adds `iss`, `aud`, `iat` and `exp`. */
@@ -13,10 +14,7 @@ export type ServiceTokenClaims = {
  * Signs an access token with the auth service's keys (JWKS mode) or its shared secret (secret mode).
  * Structurally the signer returned by `createAccessTokenSigner(...)` in `src/tokens/sign-access-token.ts`.
  */
-export type SignAccessToken = (
-  claims: ServiceTokenClaims,
-  options: { audience: string | string[]; expiresInSeconds: number },
-) => Promise<string>;
+export type SignAccessToken = (claims: ServiceTokenClaims, options: AccessTokenOptions) => Promise<string>;
 
 /** Options of the `clientCredentials` Better Auth plugin. */
 export type ClientCredentialsOptions = {
