@@ -87,6 +87,11 @@ function newClientId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** Whether `value` has the shape of the ids {@link OAuthClientStore.create} issues (32 lower-case hex digits). */
+export function hasIssuedClientIdShape(value: string): boolean {
+  return /^[0-9a-f]{32}$/.test(value);
+}
+
 function validateNewClient({ name, scopes, audiences }: NewOAuthClient): Pick<OAuthClientRow, 'name' | 'scopes' | 'audiences'> {
   const trimmedName = name.trim();
   if (trimmedName === '' || trimmedName.length > MAX_NAME_LENGTH) {

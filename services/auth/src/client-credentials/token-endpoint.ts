@@ -1,5 +1,6 @@
 import { createAuthEndpoint } from 'better-auth/api';
 import { audienceClaim } from '../tokens/jwt-plugin-options.ts';
+import { hasIssuedClientIdShape } from './client-store.ts';
 import { TOKEN_ERROR_CODES, TokenEndpointError } from './error-codes.ts';
 import { grantAudiences, grantScopes } from './grant-policy.ts';
 import type { ResolvedClientCredentialsOptions } from './options.ts';
@@ -40,8 +41,11 @@ export function createTokenEndpoint(options: ResolvedClientCredentialsOptions) {
       } catch (error) {
         if (!(error instanceof TokenEndpointError)) throw error;
         if (error.code === 'invalid_client' && clientId !== undefined) {
-          // Bounded: the id comes from the caller and may be anything.
-          ctx.context.logger.warn('client-credentials: client authentication failed', { clientId: clientId.slice(0, 64) });
+          // Only an id of the shape this server issues is logged: a caller that swapped id and secret (or pasted
+          // anything else there) must not get its secret into the logs.
+          ctx.context.logger.warn('client-credentials: client authentication failed', {
+            clientId: hasIssuedClientIdShape(clientId) ? clientId : '(not a client id)',
+          });
         }
         return tokenErrorResponse(error, options.realm);
       }
