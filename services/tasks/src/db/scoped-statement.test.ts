@@ -59,6 +59,14 @@ describe.each(testDatabaseTargets())('runInSubjectScope on %s', (target) => {
     expect(await runInSubjectScope(database.db, bob, allOwners, {})).toEqual([[bob]]);
   });
 
+  it('sends nothing once the caller has given up (a deadline passed while waiting for a connection)', async () => {
+    const gaveUp = new AbortController();
+    gaveUp.abort(new Error('deadline passed'));
+    await expect(runInSubjectScope(database.db, alice, insertTask, { owner: alice, title: 'too late' }, { signal: gaveUp.signal })).rejects.toThrow('deadline passed');
+    const titles = rowsOf<{ title: string }>(await database.db.execute(sql`select title from tasks order by title`)).map((row) => row.title);
+    expect(titles).toEqual(['mine', 'theirs']);
+  });
+
   it('refuses an empty subject before touching the database', async () => {
     await expect(runInSubjectScope(database.db, '', allOwners, {})).rejects.toBeInstanceOf(TypeError);
   });

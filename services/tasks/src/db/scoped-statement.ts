@@ -28,6 +28,15 @@ export function toStatement(query: SQLWrapper): Statement {
 
 const scopeStatement = toStatement(subjectScopeSql(sql.placeholder('subject'), sql.placeholder('statementTimeoutMs')));
 
+/** Options of {@link runInSubjectScope}: those of a subject scope, and when the caller gives up. */
+export type ScopedStatementOptions = SubjectScopeOptions & {
+  /**
+   * The caller gave up (its deadline passed): checked once a connection is in hand, so a call that waited in the
+   * pool's queue past its deadline sends nothing, rather than writing after the client was already told 503.
+   */
+  signal?: AbortSignal;
+};
+
 type Driver = { kind: 'postgres'; client: Sql } | { kind: 'pglite'; client: PGlite };
 const drivers = new WeakMap<TasksDb, Driver>();
 
@@ -58,7 +67,7 @@ export async function runInSubjectScope(
   subject: string,
   statement: Statement,
   values: StatementValues,
-  { statementTimeoutMs = 5_000 }: SubjectScopeOptions = {},
+  { statementTimeoutMs = 5_000, signal }: ScopedStatementOptions = {},
 ): Promise<ResultRow[]> {
   if (subject === '') throw new TypeError('A subject scope needs a non-empty subject');
   const scopeParams = fillPlaceholders(scopeStatement.params as unknown[], { subject, statementTimeoutMs: String(statementTimeoutMs) });
@@ -66,12 +75,18 @@ export async function runInSubjectScope(
   const driver = driverOf(db);
   if (driver.kind === 'pglite') {
     // In-process: no round trips to save, so an ordinary transaction.
+    signal?.throwIfAborted();
     return driver.client.transaction(async (tx) => {
       await tx.query(scopeStatement.text, scopeParams);
       return (await tx.query<unknown[]>(statement.text, params, { rowMode: 'array' })).rows;
     });
   }
   const connection = await driver.client.reserve();
+  if (signal?.aborted) {
+    // The wait for a free connection outlasted the caller's deadline: the caller has answered already.
+    connection.release();
+    throw signal.reason;
+  }
   // `execute()` queues each query now, in this order; postgres-js writes them together on the next turn.
   const pipeline = [
     connection.unsafe('begin').execute(),

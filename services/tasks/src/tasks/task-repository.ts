@@ -181,11 +181,19 @@ export class TaskRepository {
    */
   async #run(statement: Statement, values: StatementValues): Promise<ResultRow[]> {
     let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new AbortController();
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DatabaseUnavailableError(`the database did not answer within ${this.#deadlineMs} ms`)), this.#deadlineMs);
+      timer = setTimeout(() => {
+        const error = new DatabaseUnavailableError(`the database did not answer within ${this.#deadlineMs} ms`);
+        gaveUp.abort(error);
+        reject(error);
+      }, this.#deadlineMs);
     });
     try {
-      const scoped = runInSubjectScope(this.#db, this.#subject, statement, { ...values, subject: this.#subject }, { statementTimeoutMs: this.#statementTimeoutMs });
+      const scoped = runInSubjectScope(this.#db, this.#subject, statement, { ...values, subject: this.#subject }, {
+        statementTimeoutMs: this.#statementTimeoutMs,
+        signal: gaveUp.signal,
+      });
       return await Promise.race([scoped, deadline]);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) throw error;
