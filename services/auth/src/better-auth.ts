@@ -6,6 +6,7 @@ import { bearer, jwt, openAPI } from 'better-auth/plugins';
 import { profileLimitHooks } from './accounts/profile-limits.ts';
 import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
 import type { AuthConfig } from './config.ts';
+import { betterAuthLogger } from './logging/better-auth-logger.ts';
 import * as schema from './db/schema.ts';
 import { CLIENT_IP_HEADER } from './http/client-ip.ts';
 import { createAccessTokenSigner, type AccessTokenSigner } from './tokens/sign-access-token.ts';
@@ -60,13 +61,7 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         },
       },
       telemetry: { enabled: false },
-      logger: {
-        level: 'info',
-        log: (level, message, ...details) => {
-          if (details.length > 0) logger[level]({ details }, `better-auth: ${message}`);
-          else logger[level](`better-auth: ${message}`);
-        },
-      },
+      logger: betterAuthLogger(logger),
       plugins: [
         jwt(jwtPluginOptions(config)),
         // Only HMAC-signed session tokens (`set-auth-token`) are accepted, never a bare token id.
