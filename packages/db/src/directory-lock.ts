@@ -38,7 +38,8 @@ export function lockDirectory(directory: string, variable: string): () => void {
       fd = openSync(path, 'wx', 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      const holder = readHolder(path);
+      if (holder === undefined) continue; // released between our open and this read: try again
       if (Number.isInteger(holder) && holder > 0 && isHeld(path, holder)) throw new DatabaseInUseError(directory, holder, variable);
       rmSync(path, { force: true }); // stale: its process is gone (or was an earlier process with our pid)
       continue;
@@ -56,6 +57,16 @@ export function lockDirectory(directory: string, variable: string): () => void {
     return release;
   }
   throw new DatabaseInUseError(directory, Number.NaN, variable);
+}
+
+/** The pid in the lock file (NaN if unreadable as one), or undefined when the file is gone. */
+function readHolder(path: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8'), 10);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /**
