@@ -1,7 +1,7 @@
 import { APIError } from 'better-auth/api';
 
 /** Longest display name a user may have. Better Auth itself accepts any length up to the body limit. */
-export const MAX_NAME_LENGTH = 200;
+const MAX_NAME_LENGTH = 200;
 
 /** Refuses a name that is empty after trimming or longer than {@link MAX_NAME_LENGTH}, as 400 `invalid_name`. */
 function checkName(name: unknown): void {

@@ -4,7 +4,7 @@ import { parseScopeParameter } from './grant-policy.ts';
 import type { TokenRequest } from './types.ts';
 
 /** The grant this endpoint serves (RFC 6749 §4.4.2). */
-export const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
+const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
 
 /** Token requests are a few hundred bytes; anything far larger is refused before parsing. */
 const MAX_BODY_BYTES = 16 * 1024;

@@ -7,7 +7,7 @@ export type CommandOutput = { out(text: string): void; err(text: string): void }
 /** Exit codes: 0 done, 1 the command failed (unknown client, invalid input), 2 bad usage. */
 export type ExitCode = 0 | 1 | 2;
 
-export const USAGE = `Usage: npm run clients -w services/auth -- <command>
+const USAGE = `Usage: npm run clients -w services/auth -- <command>
 
 Commands:
   create <name> --scopes a,b [--audiences x,y] [--json]
@@ -20,7 +20,7 @@ Commands:
 `;
 
 /** A mistake in the command line, answered with the usage text and exit code 2. */
-export class UsageError extends Error {
+class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly code = 'usage';
 }

@@ -1,7 +1,7 @@
 import { cors } from 'hono/cors';
 
 /** Response headers a browser script must be able to read: the session token and the JWT Better Auth sets. */
-export const EXPOSED_AUTH_HEADERS = ['set-auth-token', 'set-auth-jwt', 'x-request-id'] as const;
+const EXPOSED_AUTH_HEADERS = ['set-auth-token', 'set-auth-jwt', 'x-request-id'] as const;
 
 /**
  * CORS for the browser apps in TRUSTED_ORIGINS, with credentials (the session cookie). Another origin gets

@@ -34,7 +34,7 @@ const DISCOVERY_PATH = {
  * discovery. Better Auth describes its paths relative to `<AUTH_URL>/api/auth`; here they are absolute
  * paths on `AUTH_URL`, so one document describes the whole service.
  */
-export async function buildOpenApiDocument({ config, generateBetterAuthDocument }: OpenApiSources): Promise<Record<string, unknown>> {
+async function buildOpenApiDocument({ config, generateBetterAuthDocument }: OpenApiSources): Promise<Record<string, unknown>> {
   const generated = await generateBetterAuthDocument();
   const paths: Record<string, unknown> = { ...DISCOVERY_PATH };
   for (const [path, item] of Object.entries(generated.paths)) paths[`/api/auth${path}`] = item;
