@@ -28,14 +28,14 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-type Reply = { status: number; contentType: string | undefined; body: string };
+type Reply = { status: number; contentType: string | undefined; connection: string | undefined; body: string };
 
 function post(path: string, body: string | string[], headers: Record<string, string>): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${server.url}${path}`, { method: 'POST', headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], body: text }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], connection: response.headers.connection, body: text }));
     });
     request.on('error', reject);
     for (const chunk of Array.isArray(body) ? body : [body]) request.write(chunk);
@@ -69,6 +69,8 @@ describe('createApp over real HTTP', () => {
     const reply = await post('/v1/tasks', chunks, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     expect(reply.status).toBe(413);
     expect(reply.contentType).toBe('application/problem+json');
+    // The rest of the body was never read, so the connection must not be reused.
+    expect(reply.connection).toBe('close');
     expect(JSON.parse(reply.body)).toMatchObject({ code: 'payload_too_large' });
   });
 

@@ -13,8 +13,18 @@ import { HttpProblem, problemJson } from './problem.ts';
  */
 export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new TypeError('bodySizeLimit: maxBytes must be a positive integer');
+  // The unread rest of the body is still on the socket, so the connection cannot carry another request:
+  // `Connection: close` tells the client not to reuse it (RFC 9110 §15.5.14, RFC 9112 §9.6).
   const tooLarge = (c: Context) =>
-    problemJson(c, new HttpProblem({ status: 413, code: 'payload_too_large', detail: `The request body exceeds ${maxBytes} bytes.` }));
+    problemJson(
+      c,
+      new HttpProblem({
+        status: 413,
+        code: 'payload_too_large',
+        detail: `The request body exceeds ${maxBytes} bytes.`,
+        headers: { Connection: 'close' },
+      }),
+    );
   const countStreamedBytes = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
 
   return async function bodySizeLimitMiddleware(c, next) {
