@@ -95,6 +95,19 @@ describe.each(testDatabaseTargets())('openDatabase on %s', (target) => {
     }
   });
 
+  it.runIf(target === 'postgres')('cancels a statement that outlasts statementTimeoutMs, on every pooled connection', async () => {
+    const limited = await openDatabase({ url: testDatabase!.url, dataDir, name: 'limited', schema: {}, poolMax: 2, statementTimeoutMs: 200 });
+    try {
+      const sleeps = await Promise.allSettled([0, 1].map(() => limited.db.execute(sql`select pg_sleep(2)`)));
+      // 57014: query_canceled, the statement timeout, on both connections.
+      expect(sleeps.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { cause?: { code?: string } }).cause?.code : 'answered'))).toEqual(['57014', '57014']);
+      const [row] = Array.from((await limited.db.execute(sql`select current_setting('statement_timeout') as timeout`)) as unknown as { timeout: string }[]);
+      expect(row?.timeout).toBe('200ms');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rolls back a failed transaction', async () => {
     await database.migrate(notesMigrationsFolder);
     await expect(
@@ -153,9 +166,13 @@ describe('openDatabase with no url', () => {
   });
 });
 
-describe('openDatabase with a bad poolMax', () => {
-  it.each([0, -1, 1.5])('throws a TypeError for %s', async (poolMax) => {
+describe('openDatabase with a bad poolMax or statementTimeoutMs', () => {
+  it.each([0, -1, 1.5])('throws a TypeError for poolMax %s', async (poolMax) => {
     await expect(openDatabase({ url: 'memory://', dataDir, name: 'x', schema: {}, poolMax })).rejects.toThrow(TypeError);
+  });
+
+  it.each([0, -1, 1.5])('throws a TypeError for statementTimeoutMs %s', async (statementTimeoutMs) => {
+    await expect(openDatabase({ url: 'memory://', dataDir, name: 'x', schema: {}, statementTimeoutMs })).rejects.toThrow(TypeError);
   });
 });
 

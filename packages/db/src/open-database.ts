@@ -40,6 +40,12 @@ export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
   schema: TSchema;
   /** Maximum connections in the postgres-js pool. Default 10. Ignored by PGlite (one connection). */
   poolMax?: number;
+  /**
+   * Postgres cancels any statement of the pool that runs longer (`statement_timeout`, set for each connection
+   * when it opens), so a stuck query fails instead of holding its connection. Default: none. Migrations are
+   * not limited. Ignored by PGlite, which runs in-process.
+   */
+  statementTimeoutMs?: number;
 };
 
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
@@ -66,6 +72,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 ): Promise<Database<TSchema>> {
   if (options.poolMax !== undefined && !(Number.isInteger(options.poolMax) && options.poolMax >= 1)) {
     throw new TypeError('openDatabase: poolMax must be a positive integer');
+  }
+  if (options.statementTimeoutMs !== undefined && !(Number.isInteger(options.statementTimeoutMs) && options.statementTimeoutMs >= 1)) {
+    throw new TypeError('openDatabase: statementTimeoutMs must be a positive integer');
   }
   const url = options.url?.trim() || undefined;
   if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
@@ -108,10 +117,15 @@ async function openPglite<TSchema extends Record<string, unknown>>(
 }
 
 async function openPostgres<TSchema extends Record<string, unknown>>(
-  { schema, poolMax = 10 }: OpenDatabaseOptions<TSchema>,
+  { schema, poolMax = 10, statementTimeoutMs }: OpenDatabaseOptions<TSchema>,
   url: string,
 ): Promise<Database<TSchema>> {
-  const client = postgres(url, { ...POSTGRES_OPTIONS, max: poolMax });
+  const client = postgres(url, {
+    ...POSTGRES_OPTIONS,
+    max: poolMax,
+    // Sent in each connection's startup message: no extra statement per connection or per query.
+    ...(statementTimeoutMs === undefined ? {} : { connection: { statement_timeout: statementTimeoutMs } }),
+  });
   const db = drizzlePostgres({ client, schema });
   return {
     db,
