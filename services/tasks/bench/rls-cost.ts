@@ -40,24 +40,25 @@ function pageOf(tx: Pick<TasksDb, 'select'>, subject: string) {
 }
 
 const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> = {
-  // The repository's scope statement (role switch + app.user_id + statement_timeout) in an ordinary transaction
-  // (one round trip per statement, unlike the repository's pipelined one), then the query; RLS policies apply.
+  // The repository's scope (`tasks_enter_scope`: role switch + app.user_id) in an ordinary transaction (one round
+  // trip per statement, unlike the repository's single statement), then the query; RLS policies apply.
   'with RLS (inSubjectScope)': (db, subject) => inSubjectScope(db, subject, (tx) => pageOf(tx, subject)),
   // Same transaction shape, same settings except the role: the superuser bypasses RLS.
   'without RLS (superuser)': (db, subject) =>
     db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.user_id', ${subject}, true), set_config('statement_timeout', '5000', true)`);
+      await tx.execute(sql`select set_config('app.user_id', ${subject}, true)`);
       return pageOf(tx, subject);
     }),
   // The same role switch as production, to a BYPASSRLS role: separates the cost of switching from the policies.
   'role switch, policies bypassed': (db, subject) =>
     db.transaction(async (tx) => {
       await tx.execute(
-        sql`select set_config('role', ${bypassRole}, true), set_config('app.user_id', ${subject}, true), set_config('statement_timeout', '5000', true)`,
+        sql`select set_config('role', ${bypassRole}, true), set_config('app.user_id', ${subject}, true)`,
       );
       return pageOf(tx, subject);
     }),
-  // The real repository method, for reference (adds to_char timestamps and the cursor).
+  // The real repository method, for reference: ONE statement, `tasks_list(…)`, which enters the same scope inside
+  // its own implicit transaction and runs the query as PL/pgSQL (adds to_char timestamps and the cursor).
   'TaskRepository.list (RLS)': (db, subject) => TaskRepository.forSubject(db, subject).list({ limit: pageSize }),
 };
 
@@ -153,10 +154,10 @@ async function main(): Promise<void> {
       `in its own transaction, over a postgres-js pool of ${Math.max(...concurrencies)}. ${queriesPerRound} queries per path per round, ${rounds} interleaved rounds after one warm-up round;`,
       'medians of the rounds. Paths:',
       '',
-      '- **with RLS**: `inSubjectScope`, the same scope statement as the repository (`set_config` of role, `app.user_id` and `statement_timeout`) in an ordinary transaction, then the query as `tessera_tasks_app`, policies applied.',
-      '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id` and `statement_timeout`.',
+      '- **with RLS**: `inSubjectScope`, the same scope as the repository (`tasks_enter_scope`: `set_config` of role and `app.user_id`) in an ordinary transaction, then the query as `tessera_tasks_app`, policies applied.',
+      '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id`.',
       '- **role switch, policies bypassed**: the same scope, but switching to a `BYPASSRLS` role: what the role switch alone costs.',
-      '- **TaskRepository.list**: the real repository method (RLS, pipelined in one round trip on Postgres), which also formats timestamps with `to_char` and builds the cursor.',
+      '- **TaskRepository.list**: the real repository method (RLS): one statement, `select * from tasks_list(…)`, whose PL/pgSQL function enters the same scope in the statement\'s own transaction; it also formats timestamps with `to_char` and builds the cursor.',
       '',
       ...tables,
       'Command:',

@@ -20,8 +20,16 @@ export type TasksServiceOptions = {
   logger?: Logger;
   /** postgres-js pool size. Default 10. */
   poolMax?: number;
-  /** Database time limits of each request (statement timeout, overall deadline); see `TaskRepositoryOptions`. */
-  databaseLimits?: TaskRepositoryOptions;
+  /** Database time limits of each request. */
+  databaseLimits?: DatabaseLimits;
+};
+
+/** How long one request's database work may take. */
+export type DatabaseLimits = {
+  /** Postgres cancels a statement after this many milliseconds (`statement_timeout` of every pooled connection). Default 5000. */
+  statementTimeoutMs?: number;
+  /** The request gives up (503) after this many milliseconds, answered or not. Default 8000. */
+  deadlineMs?: number;
 };
 
 /** A started-but-not-listening tasks service: serve `app` with `serve()` from `@tessera/server`. */
@@ -55,10 +63,10 @@ type AppParts = {
   logger: Logger;
   authenticate: MiddlewareHandler<{ Variables: GuardVariables }>;
   verifier: Verifier | undefined;
-  databaseLimits: TaskRepositoryOptions;
+  repositoryOptions: TaskRepositoryOptions;
 };
 
-function buildApp({ config, database, logger, authenticate, verifier, databaseLimits }: AppParts) {
+function buildApp({ config, database, logger, authenticate, verifier, repositoryOptions }: AppParts) {
   const app = createApp<GuardVariables>({
     service: 'tasks',
     logger,
@@ -91,7 +99,7 @@ function buildApp({ config, database, logger, authenticate, verifier, databaseLi
     bearerFormat: 'JWT',
     description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
   });
-  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject, databaseLimits), authenticate }));
+  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject, repositoryOptions), authenticate }));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
@@ -106,7 +114,13 @@ function buildApp({ config, database, logger, authenticate, verifier, databaseLi
  */
 export async function createTasksService(config: TasksConfig, options: TasksServiceOptions = {}): Promise<TasksService> {
   const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
-  const database = await openTasksDatabase({ url: config.databaseUrl, dataDir: config.dataDir, ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }) });
+  const { statementTimeoutMs = 5_000, deadlineMs } = options.databaseLimits ?? {};
+  const database = await openTasksDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs,
+    ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }),
+  });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;
   try {
@@ -119,7 +133,7 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
     await database.close();
     throw error;
   }
-  const app = buildApp({ config, database, logger, authenticate, verifier, databaseLimits: options.databaseLimits ?? {} });
+  const app = buildApp({ config, database, logger, authenticate, verifier, repositoryOptions: deadlineMs === undefined ? {} : { deadlineMs } });
   let closing: Promise<void> | undefined;
   return {
     app,

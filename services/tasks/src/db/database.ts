@@ -20,11 +20,20 @@ export type OpenTasksDatabaseOptions = {
   dataDir: string;
   /** postgres-js pool size. Default 10. */
   poolMax?: number;
+  /** `statement_timeout` of every pooled Postgres connection, in milliseconds. Default: none. */
+  statementTimeoutMs?: number;
 };
 
 /** Opens the tasks database and applies pending migrations, so a started service always has its schema. */
-export async function openTasksDatabase({ url, dataDir, poolMax }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
-  const database = await openDatabase({ url, dataDir, name: 'tasks', schema: tasksSchema, ...(poolMax === undefined ? {} : { poolMax }) });
+export async function openTasksDatabase({ url, dataDir, poolMax, statementTimeoutMs }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
+  const database = await openDatabase({
+    url,
+    dataDir,
+    name: 'tasks',
+    schema: tasksSchema,
+    ...(poolMax === undefined ? {} : { poolMax }),
+    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+  });
   try {
     await database.migrate(migrationsFolder);
   } catch (error) {

@@ -1,16 +1,12 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { TasksDb } from '../db/database.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-errors.ts';
-import { tasks, type TaskStatus } from '../db/schema.ts';
-import { runInSubjectScope, toStatement, type ResultRow, type Statement, type StatementValues } from '../db/scoped-statement.ts';
+import type { TaskStatus } from '../db/schema.ts';
+import { runStatement, type ResultRow } from '../db/run-statement.ts';
 import { encodeCursor, type ListPosition } from './cursor.ts';
 import type { NewTask, Task, TaskPage, TaskPatch } from './task.ts';
 
 /** Options of {@link TaskRepository.forSubject}. */
 export type TaskRepositoryOptions = {
-  /** Per-statement limit enforced by the database, in milliseconds. Default 5000. */
-  statementTimeoutMs?: number;
   /** How long a call may take in all before it fails as unavailable, in milliseconds. Default 8000. */
   deadlineMs?: number;
 };
@@ -26,95 +22,40 @@ export type ListTasksQuery = {
 };
 
 /**
- * A timestamp column as UTC ISO 8601 with all six fraction digits (`to_char` of NULL is NULL), so the API
- * shows and the cursor compares exactly the stored value; a JS `Date` would round it to milliseconds.
+ * The statements: one call each of the subject-scoped SQL functions of migration `0002_subject_functions`, whose
+ * first parameter is always the subject. Each function enters the subject's scope (role `tessera_tasks_app`,
+ * `app.user_id`) and runs one query that carries `user_id = subject`; they return the task columns in the order
+ * {@link toTask} reads, timestamps as UTC ISO 8601 text with all six fraction digits, so the API shows and the
+ * cursor compares exactly the stored value (a JS `Date` would round it to milliseconds).
  */
-function utcIso<T extends string | null = string>(column: PgColumn): SQL<T> {
-  return sql<T>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
+const statements = {
+  list: 'select * from tasks_list($1, $2, $3, $4, $5)',
+  get: 'select * from tasks_get($1, $2)',
+  create: 'select * from tasks_create($1, $2, $3, $4, $5)',
+  update: 'select * from tasks_update($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+  delete: 'select * from tasks_delete($1, $2)',
+} as const;
 
-const taskColumns = {
-  id: tasks.id,
-  userId: tasks.userId,
-  title: tasks.title,
-  description: tasks.description,
-  status: tasks.status,
-  dueAt: utcIso<string | null>(tasks.dueAt),
-  createdAt: utcIso(tasks.createdAt),
-  updatedAt: utcIso(tasks.updatedAt),
-};
-
-/** A row selected or returned as {@link taskColumns}, in that order, as a task. */
+/** A row of the task columns, in the functions' order, as a task. */
 function toTask(row: ResultRow): Task {
   const [id, userId, title, description, status, dueAt, createdAt, updatedAt] = row as [string, string, string, string | null, TaskStatus, string | null, string, string];
   return { id, userId, title, description, status, dueAt, createdAt, updatedAt };
 }
 
-const subjectParam = sql.placeholder('subject');
-const idParam = sql.placeholder('id');
-
-/** The first lock: the explicit filter every query carries (row-level security is the second). */
-const owned = eq(tasks.userId, subjectParam);
-
-/** The fixed statements, built once per database handle (the text is the same for both drivers). */
-function buildStatements(db: TasksDb) {
-  const page = (byStatus: boolean, afterCursor: boolean) =>
-    toStatement(
-      db
-        .select(taskColumns)
-        .from(tasks)
-        .where(
-          and(
-            owned,
-            byStatus ? eq(tasks.status, sql.placeholder('status')) : undefined,
-            afterCursor ? sql`(${tasks.createdAt}, ${tasks.id}) > (${sql.placeholder('afterCreatedAt')}::timestamptz, ${sql.placeholder('afterId')}::uuid)` : undefined,
-          ),
-        )
-        .orderBy(asc(tasks.createdAt), asc(tasks.id))
-        // One extra row tells whether another page exists without a count query.
-        .limit(sql.placeholder('limit')),
-    );
-  return {
-    // Separate texts rather than `($status is null or …)`, so the keyset condition stays an index condition.
-    list: { all: page(false, false), byStatus: page(true, false), after: page(false, true), byStatusAfter: page(true, true) },
-    get: toStatement(db.select(taskColumns).from(tasks).where(and(owned, eq(tasks.id, idParam)))),
-    create: toStatement(
-      db
-        .insert(tasks)
-        .values({ userId: subjectParam, title: sql.placeholder('title'), description: sql.placeholder('description'), status: sql.placeholder('status'), dueAt: sql.placeholder('dueAt') })
-        .returning(taskColumns),
-    ),
-    delete: toStatement(db.delete(tasks).where(and(owned, eq(tasks.id, idParam))).returning({ id: tasks.id })),
-  };
-}
-
-type Statements = ReturnType<typeof buildStatements>;
-const statementsByDb = new WeakMap<TasksDb, Statements>();
-
-function statementsFor(db: TasksDb): Statements {
-  let statements = statementsByDb.get(db);
-  if (statements === undefined) statementsByDb.set(db, (statements = buildStatements(db)));
-  return statements;
-}
-
 /**
  * All access to tasks, for one subject (a user id). Every query carries `user_id = subject` and runs in
- * one transaction as the row-level-security role with `app.user_id = subject` (see `runInSubjectScope`):
- * two independent locks, so a mistake in one is still caught by the other.
+ * its own transaction as the row-level-security role with `app.user_id = subject` (the SQL functions of
+ * `0002_subject_functions`): two independent locks, so a mistake in one is still caught by the other.
  * There is deliberately no unscoped method and no public constructor.
  */
 export class TaskRepository {
   readonly #db: TasksDb;
   readonly #subject: string;
-  readonly #statements: Statements;
-  readonly #statementTimeoutMs: number;
   readonly #deadlineMs: number;
 
-  private constructor(db: TasksDb, subject: string, { statementTimeoutMs = 5_000, deadlineMs = 8_000 }: TaskRepositoryOptions) {
+  private constructor(db: TasksDb, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
     this.#db = db;
     this.#subject = subject;
-    this.#statements = statementsFor(db);
-    this.#statementTimeoutMs = statementTimeoutMs;
     this.#deadlineMs = deadlineMs;
   }
 
@@ -126,9 +67,8 @@ export class TaskRepository {
 
   /** A page of the subject's tasks ordered by `(createdAt, id)`, with the cursor of the next page. */
   async list({ status, limit, after }: ListTasksQuery): Promise<TaskPage> {
-    const { list } = this.#statements;
-    const statement = status === undefined ? (after === undefined ? list.all : list.after) : after === undefined ? list.byStatus : list.byStatusAfter;
-    const rows = await this.#run(statement, { status, limit: limit + 1, afterCreatedAt: after?.createdAt, afterId: after?.id });
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.#run(statements.list, [status ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1]);
     const items = rows.slice(0, limit).map(toTask);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
@@ -136,50 +76,48 @@ export class TaskRepository {
 
   /** The subject's task with this id, or `null` (also when it belongs to someone else). */
   async get(id: string): Promise<Task | null> {
-    const [row] = await this.#run(this.#statements.get, { id });
+    const [row] = await this.#run(statements.get, [id]);
     return row === undefined ? null : toTask(row);
   }
 
   /** Creates a task owned by the subject. */
   async create(input: NewTask): Promise<Task> {
-    const [row] = await this.#run(this.#statements.create, {
-      title: input.title,
-      description: input.description ?? null,
-      status: input.status ?? 'todo',
-      dueAt: input.dueAt ?? null,
-    });
+    const [row] = await this.#run(statements.create, [input.title, input.description ?? null, input.status ?? 'todo', input.dueAt ?? null]);
     if (row === undefined) throw new Error('insert returned no row');
     return toTask(row);
   }
 
   /** Applies a partial update to the subject's task; `null` when there is no such task for the subject. */
   async update(id: string, patch: TaskPatch): Promise<Task | null> {
-    // Picked field by field so nothing else (an owner, a timestamp) can ride along; drizzle skips `undefined`.
-    const changes = { title: patch.title, description: patch.description, status: patch.status, dueAt: patch.dueAt };
-    if (Object.values(changes).every((value) => value === undefined)) throw new TypeError('TaskRepository.update needs at least one field');
-    // Which columns change varies per call, so this one statement is built per call.
-    const statement = toStatement(
-      this.#db
-        .update(tasks)
-        .set({ ...changes, updatedAt: sql`now()` })
-        .where(and(owned, eq(tasks.id, idParam)))
-        .returning(taskColumns),
-    );
-    const [row] = await this.#run(statement, { id });
+    // Field by field, so nothing else (an owner, a timestamp) can ride along. A field is changed when it is
+    // present, also to null; absent (undefined) leaves it as it is.
+    const { title, description, status, dueAt } = patch;
+    if ([title, description, status, dueAt].every((value) => value === undefined)) throw new TypeError('TaskRepository.update needs at least one field');
+    const [row] = await this.#run(statements.update, [
+      id,
+      title !== undefined,
+      title ?? null,
+      description !== undefined,
+      description ?? null,
+      status !== undefined,
+      status ?? null,
+      dueAt !== undefined,
+      dueAt ?? null,
+    ]);
     return row === undefined ? null : toTask(row);
   }
 
   /** Deletes the subject's task; `false` when there is no such task for the subject. */
   async delete(id: string): Promise<boolean> {
-    const rows = await this.#run(this.#statements.delete, { id });
+    const rows = await this.#run(statements.delete, [id]);
     return rows.length > 0;
   }
 
   /**
-   * Runs one statement in the subject's transaction (the subject fills its `subject` placeholder) and turns "the
+   * Runs one of the statements with the subject as its first parameter, within the deadline, and turns "the
    * database is not there" into one error type.
    */
-  async #run(statement: Statement, values: StatementValues): Promise<ResultRow[]> {
+  async #run(statement: string, params: readonly unknown[]): Promise<ResultRow[]> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new AbortController();
     const deadline = new Promise<never>((_, reject) => {
@@ -190,11 +128,7 @@ export class TaskRepository {
       }, this.#deadlineMs);
     });
     try {
-      const scoped = runInSubjectScope(this.#db, this.#subject, statement, { ...values, subject: this.#subject }, {
-        statementTimeoutMs: this.#statementTimeoutMs,
-        signal: gaveUp.signal,
-      });
-      return await Promise.race([scoped, deadline]);
+      return await Promise.race([runStatement(this.#db, statement, [this.#subject, ...params], { signal: gaveUp.signal }), deadline]);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) throw error;
       if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError('the database is unavailable', { cause: error });
