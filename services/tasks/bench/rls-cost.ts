@@ -20,7 +20,6 @@ import { asc, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openTasksDatabase, type TasksDb } from '../src/db/database.ts';
 import { tasks } from '../src/db/schema.ts';
-import { inSubjectScope } from '../src/db/subject-scope.ts';
 import { TaskRepository } from '../src/tasks/task-repository.ts';
 
 const queriesPerRound = Number(process.env.RLS_BENCH_QUERIES ?? 1500);
@@ -40,9 +39,14 @@ function pageOf(tx: Pick<TasksDb, 'select'>, subject: string) {
 }
 
 const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> = {
-  // The repository's scope (`tasks_enter_scope`: role switch + app.user_id) in an ordinary transaction (one round
-  // trip per statement, unlike the repository's single statement), then the query; RLS policies apply.
-  'with RLS (inSubjectScope)': (db, subject) => inSubjectScope(db, subject, (tx) => pageOf(tx, subject)),
+  // The settings of the repository's scope (`tasks_enter_scope`: role switch + app.user_id), as the same plain
+  // `set_config` statement as the two paths below so that only the role differs, in an ordinary transaction, then
+  // the query; RLS policies apply.
+  'with RLS (app role)': (db, subject) =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', 'tessera_tasks_app', true), set_config('app.user_id', ${subject}, true)`);
+      return pageOf(tx, subject);
+    }),
   // Same transaction shape, same settings except the role: the superuser bypasses RLS.
   'without RLS (superuser)': (db, subject) =>
     db.transaction(async (tx) => {
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
       `in its own transaction, over a postgres-js pool of ${Math.max(...concurrencies)}. ${queriesPerRound} queries per path per round, ${rounds} interleaved rounds after one warm-up round;`,
       'medians of the rounds. Paths:',
       '',
-      '- **with RLS**: `inSubjectScope`, the same scope as the repository (`tasks_enter_scope`: `set_config` of role and `app.user_id`) in an ordinary transaction, then the query as `tessera_tasks_app`, policies applied.',
+      '- **with RLS**: the settings of the repository\'s scope (`set_config` of role `tessera_tasks_app` and `app.user_id`, as `tasks_enter_scope` does) in an ordinary transaction, then the query as `tessera_tasks_app`, policies applied.',
       '- **without RLS**: the same transaction and query as the superuser (exempt from RLS), setting only `app.user_id`.',
       '- **role switch, policies bypassed**: the same scope, but switching to a `BYPASSRLS` role: what the role switch alone costs.',
       '- **TaskRepository.list**: the real repository method (RLS): one statement, `select * from tasks_list(…)`, whose PL/pgSQL function enters the same scope in the statement\'s own transaction; it also formats timestamps with `to_char` and builds the cursor.',
