@@ -1,5 +1,5 @@
 export { createTasksService } from './app.ts';
-export type { TasksApp, TasksService, TasksServiceOptions } from './app.ts';
+export type { DatabaseLimits, TasksApp, TasksService, TasksServiceOptions } from './app.ts';
 export { loadTasksConfig } from './config.ts';
 export type { TasksConfig, TokenVerification } from './config.ts';
 export type { TasksApi, TasksEnv } from './tasks-api.ts';
