@@ -1,44 +1,32 @@
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { testDatabaseTargets } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../test/support/sql-rows.ts';
-import { openTasksDatabase, type TasksDatabase } from './database.ts';
+import { useTasksDatabase } from '../../test/support/tasks-database.ts';
 import { runStatement } from './run-statement.ts';
 
 describe.each(testDatabaseTargets())('runStatement on %s', (target) => {
-  let server: TestDatabase | undefined;
-  let database: TasksDatabase;
+  const database = useTasksDatabase(target, { poolMax: 1 });
   // As the connecting (migrating) user, outside any subject scope: these statements are about the driver only.
   const insert = 'insert into tasks (user_id, title) values ($1, $2) returning user_id, title';
-  const titles = async () => rowsOf<{ title: string }>(await database.db.execute(sql`select title from tasks order by title`)).map((row) => row.title);
-
-  beforeAll(async () => {
-    server = target === 'postgres' ? await createTestDatabase() : undefined;
-    // One connection: a second statement must wait in the pool's queue while the first runs.
-    database = await openTasksDatabase({ url: server?.url ?? 'memory://', dataDir: '', poolMax: 1 });
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await server?.drop();
-  });
+  const titles = async () => rowsOf<{ title: string }>(await database().db.execute(sql`select title from tasks order by title`)).map((row) => row.title);
 
   it('returns the rows as arrays in column order, with parameters bound', async () => {
-    expect(await runStatement(database.db, 'select $1::text as a, $2::int as b, null::text as c', ['x', 7])).toEqual([['x', 7, null]]);
-    expect(await runStatement(database.db, insert, ['user-a', 'first'])).toEqual([['user-a', 'first']]);
+    expect(await runStatement(database().db, 'select $1::text as a, $2::int as b, null::text as c', ['x', 7])).toEqual([['x', 7, null]]);
+    expect(await runStatement(database().db, insert, ['user-a', 'first'])).toEqual([['user-a', 'first']]);
   });
 
   it('sends nothing when the caller has already given up', async () => {
     const gaveUp = new AbortController();
     gaveUp.abort(new Error('deadline passed'));
-    await expect(runStatement(database.db, insert, ['user-a', 'too late'], { signal: gaveUp.signal })).rejects.toThrow('deadline passed');
+    await expect(runStatement(database().db, insert, ['user-a', 'too late'], { signal: gaveUp.signal })).rejects.toThrow('deadline passed');
     expect(await titles()).not.toContain('too late');
   });
 
   it.runIf(target === 'postgres')('never sends a statement whose caller gave up while it waited for a connection', async () => {
-    const busy = runStatement(database.db, 'select pg_sleep(0.4)', []);
+    const busy = runStatement(database().db, 'select pg_sleep(0.4)', []);
     const gaveUp = new AbortController();
-    const queued = runStatement(database.db, insert, ['user-a', 'queued too long'], { signal: gaveUp.signal });
+    const queued = runStatement(database().db, insert, ['user-a', 'queued too long'], { signal: gaveUp.signal });
     setTimeout(() => gaveUp.abort(new Error('deadline passed')), 100);
     await expect(queued).rejects.toThrow('deadline passed');
     await busy;
@@ -47,9 +35,9 @@ describe.each(testDatabaseTargets())('runStatement on %s', (target) => {
 
   it.runIf(target === 'postgres')('lets a statement that was already sent finish (it is one transaction) and the pool go on', async () => {
     const gaveUp = new AbortController();
-    const running = runStatement(database.db, 'select pg_sleep(0.2), $1::text', ['done'], { signal: gaveUp.signal });
+    const running = runStatement(database().db, 'select pg_sleep(0.2), $1::text', ['done'], { signal: gaveUp.signal });
     setTimeout(() => gaveUp.abort(new Error('deadline passed')), 50);
     expect((await running)[0]?.[1]).toBe('done');
-    expect(await runStatement(database.db, 'select 1', [])).toEqual([[1]]);
+    expect(await runStatement(database().db, 'select 1', [])).toEqual([[1]]);
   });
 });

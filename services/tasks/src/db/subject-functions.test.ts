@@ -1,37 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { testDatabaseTargets } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../test/support/sql-rows.ts';
+import { useTasksDatabase } from '../../test/support/tasks-database.ts';
 import { failureSqlState } from '../../test/support/sql-state.ts';
 import { TaskRepository } from '../tasks/task-repository.ts';
-import { openTasksDatabase, type TasksDatabase } from './database.ts';
 
 /** The SQL functions of migration 0002_subject_functions: the one way the repository reaches `tasks`. */
 describe.each(testDatabaseTargets())('the subject-scoped SQL functions on %s', (target) => {
-  let server: TestDatabase | undefined;
-  let database: TasksDatabase;
+  const database = useTasksDatabase(target, { poolMax: 1 });
   const alice = `user-${randomUUID()}`;
-
-  beforeAll(async () => {
-    server = target === 'postgres' ? await createTestDatabase() : undefined;
-    // One connection, so each check below runs on the connection the previous call left behind.
-    database = await openTasksDatabase({ url: server?.url ?? 'memory://', dataDir: '', poolMax: 1 });
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await server?.drop();
-  });
 
   const session = async () =>
     rowsOf<{ user: string; subject: string | null }>(
-      await database.db.execute(sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`),
+      await database().db.execute(sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`),
     )[0];
 
   it('each enters the subject scope first, is PL/pgSQL (planned after the role switch), and has no SET clause or definer rights', async () => {
     const functions = rowsOf<{ name: string; language: string; enters: boolean; definer: boolean; config: string[] | null; publicExecute: boolean }>(
-      await database.db.execute(sql`
+      await database().db.execute(sql`
         select p.proname as name, l.lanname as language, p.prosecdef as definer, p.proconfig as config,
                p.prosrc ~ '^\\s*#variable_conflict use_column\\s+BEGIN\\s+PERFORM tasks_enter_scope\\(p_subject\\);' as enters,
                has_function_privilege('public', p.oid, 'execute') as "publicExecute"
@@ -40,12 +28,12 @@ describe.each(testDatabaseTargets())('the subject-scoped SQL functions on %s', (
         order by p.proname`),
     );
     expect(functions.map((f) => f.name)).toEqual(['tasks_create', 'tasks_delete', 'tasks_get', 'tasks_list', 'tasks_update']);
-    for (const f of functions) expect({ ...f, name: f.name }).toEqual({ name: f.name, language: 'plpgsql', enters: true, definer: false, config: null, publicExecute: false });
+    for (const f of functions) expect(f).toEqual({ name: f.name, language: 'plpgsql', enters: true, definer: false, config: null, publicExecute: false });
   });
 
   it('enters the scope as the row-level-security role, which is neither superuser nor exempt from row-level security', async () => {
     const [scope] = rowsOf<{ user: string; subject: string; rolsuper: boolean; rolbypassrls: boolean }>(
-      await database.db.transaction(async (tx) => {
+      await database().db.transaction(async (tx) => {
         await tx.execute(sql`select tasks_enter_scope(${alice})`);
         return tx.execute(sql`select current_user as "user", current_setting('app.user_id') as subject, rolsuper, rolbypassrls from pg_roles where rolname = current_user`);
       }),
@@ -54,23 +42,23 @@ describe.each(testDatabaseTargets())('the subject-scoped SQL functions on %s', (
   });
 
   it('refuses an empty or missing subject (22023)', async () => {
-    expect(await failureSqlState(database.db.execute(sql`select tasks_enter_scope('')`))).toBe('22023');
-    expect(await failureSqlState(database.db.execute(sql`select tasks_enter_scope(null)`))).toBe('22023');
-    expect(await failureSqlState(database.db.execute(sql`select * from tasks_list('', null, null, null, 10)`))).toBe('22023');
+    expect(await failureSqlState(database().db.execute(sql`select tasks_enter_scope('')`))).toBe('22023');
+    expect(await failureSqlState(database().db.execute(sql`select tasks_enter_scope(null)`))).toBe('22023');
+    expect(await failureSqlState(database().db.execute(sql`select * from tasks_list('', null, null, null, 10)`))).toBe('22023');
   });
 
   // A scope that outlived its statement (or a transaction left open, which would keep it) would hand the next
   // request on this pooled connection someone else's rows.
   it('leaves nothing behind on the connection: not the role, not the subject', async () => {
     const before = await session();
-    const task = await TaskRepository.forSubject(database.db, alice).create({ title: 'scoped' });
+    const task = await TaskRepository.forSubject(database().db, alice).create({ title: 'scoped' });
     expect(await session()).toEqual(before);
     expect(before?.subject).toBeNull();
     expect(before?.user).not.toBe('tessera_tasks_app');
 
     // Also after a statement that fails inside the scope (the title check constraint).
-    expect(await failureSqlState(TaskRepository.forSubject(database.db, alice).create({ title: '' }))).toBe('23514');
+    expect(await failureSqlState(TaskRepository.forSubject(database().db, alice).create({ title: '' }))).toBe('23514');
     expect(await session()).toEqual(before);
-    expect(await TaskRepository.forSubject(database.db, alice).get(task.id)).toMatchObject({ title: 'scoped' });
+    expect(await TaskRepository.forSubject(database().db, alice).get(task.id)).toMatchObject({ title: 'scoped' });
   });
 });

@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { testDatabaseTargets } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTasksDatabase, type TasksDatabase } from '../db/database.ts';
+import { describe, expect, it } from 'vitest';
 import { inSubjectScope } from '../db/subject-scope.ts';
 import { rowsOf } from '../../test/support/sql-rows.ts';
+import { useTasksDatabase } from '../../test/support/tasks-database.ts';
 import { failureSqlState } from '../../test/support/sql-state.ts';
 import { decodeCursor } from './cursor.ts';
 import { TaskRepository } from './task-repository.ts';
 
 describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
-  let server: TestDatabase | undefined;
-  let database: TasksDatabase;
+  const database = useTasksDatabase(target);
   const alice = `user-${randomUUID()}`;
   const bob = `user-${randomUUID()}`;
-  const tasksOf = (subject: string) => TaskRepository.forSubject(database.db, subject);
-
-  beforeAll(async () => {
-    server = target === 'postgres' ? await createTestDatabase() : undefined;
-    database = await openTasksDatabase({ url: server?.url ?? 'memory://', dataDir: '' });
-  });
-
-  afterAll(async () => {
-    await database?.close();
-    await server?.drop();
-  });
+  const tasksOf = (subject: string) => TaskRepository.forSubject(database().db, subject);
 
   it('creates, reads, updates and deletes a task of its subject', async () => {
     const created = await tasksOf(alice).create({ title: 'Write the spec', dueAt: '2027-01-02T03:04:05.678+01:00' });
@@ -51,14 +40,14 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
   });
 
   it('refuses an empty subject', () => {
-    expect(() => TaskRepository.forSubject(database.db, ' ')).toThrow(TypeError);
+    expect(() => TaskRepository.forSubject(database().db, ' ')).toThrow(TypeError);
   });
 
   describe('row-level security (the second lock)', () => {
     it("limits an unscoped select inside a subject's scope to that subject's rows", async () => {
       const mine = await tasksOf(alice).create({ title: 'mine' });
       await tasksOf(bob).create({ title: 'theirs' });
-      const rows = await inSubjectScope(database.db, alice, (tx) => tx.execute<{ user_id: string }>(sql`select * from tasks`));
+      const rows = await inSubjectScope(database().db, alice, (tx) => tx.execute<{ user_id: string }>(sql`select * from tasks`));
       const owners = new Set(rowsOf<{ user_id: string }>(rows).map((row) => row.user_id));
       expect(owners).toEqual(new Set([alice]));
       expect(rowsOf<{ id: string }>(rows).map((row) => row.id)).toContain(mine.id);
@@ -67,19 +56,19 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
     it('refuses an insert for another user inside a subject scope, and writes nothing', async () => {
       const before = (await tasksOf(bob).list({ limit: 200 })).items.length;
       // 42501: refused by the policy's WITH CHECK, not by any other error.
-      expect(await failureSqlState(inSubjectScope(database.db, alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)))).toBe('42501');
+      expect(await failureSqlState(inSubjectScope(database().db, alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)))).toBe('42501');
       expect((await tasksOf(bob).list({ limit: 200 })).items).toHaveLength(before);
     });
 
     it('refuses to move a row to another owner with an unscoped update', async () => {
       const task = await tasksOf(alice).create({ title: 'keep me' });
-      expect(await failureSqlState(inSubjectScope(database.db, alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)))).toBe('42501');
+      expect(await failureSqlState(inSubjectScope(database().db, alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)))).toBe('42501');
       expect(await tasksOf(alice).get(task.id)).toMatchObject({ userId: alice });
     });
 
     it('runs as a role that is neither superuser nor exempt from row-level security', async () => {
       const [role] = rowsOf<{ name: string; rolsuper: boolean; rolbypassrls: boolean }>(
-        await inSubjectScope(database.db, alice, (tx) =>
+        await inSubjectScope(database().db, alice, (tx) =>
           tx.execute(sql`select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user`),
         ),
       );
@@ -91,7 +80,7 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
     it('orders by (createdAt, id) and tells apart rows created in the same instant', async () => {
       const carol = `user-${randomUUID()}`;
       // One statement gives every row the same created_at: only the id can order them.
-      await inSubjectScope(database.db, carol, (tx) =>
+      await inSubjectScope(database().db, carol, (tx) =>
         tx.execute(sql`insert into tasks (user_id, title) select ${carol}, 'same instant ' || n from generate_series(1, 7) as n`),
       );
       const seen: string[] = [];
