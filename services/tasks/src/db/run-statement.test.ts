@@ -16,6 +16,15 @@ describe.each(testDatabaseTargets())('runStatement on %s', (target) => {
     expect(await runStatement(database().db, insert, ['user-a', 'first'])).toEqual([['user-a', 'first']]);
   });
 
+  it.runIf(target === 'postgres')('prepares a statement once per connection, then only binds and executes it', async () => {
+    // Unprepared, every call would send Parse and Describe, wait for the parameter types, then Bind and Execute:
+    // two round trips, and the server parsing and planning the call again each time.
+    const statement = 'select $1::text as prepared_probe';
+    for (const value of ['a', 'b', 'c']) expect(await runStatement(database().db, statement, [value])).toEqual([[value]]);
+    const prepared = rowsOf<{ statement: string }>(await database().db.execute(sql`select statement from pg_prepared_statements`)).filter((row) => row.statement === statement);
+    expect(prepared).toHaveLength(1);
+  });
+
   it('sends nothing when the caller has already given up', async () => {
     const gaveUp = new AbortController();
     gaveUp.abort(new Error('deadline passed'));

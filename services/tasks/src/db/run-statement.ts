@@ -32,8 +32,10 @@ function driverOf(db: TasksDb): Driver {
 
 /**
  * Runs ONE parameterized statement (`$1`, `$2`, …) and returns its rows as arrays. One statement is one implicit
- * transaction: it is all written or not at all. On Postgres it is prepared once per pooled connection and then
- * costs one Bind/Execute/Sync and one answer.
+ * transaction: it is all written or not at all. On Postgres it is prepared once per pooled connection (a named
+ * prepared statement, which a transaction-mode pooler must support) and then costs one Bind/Execute/Sync and one
+ * answer. postgres-js's `unsafe()` does not prepare by default: it would send Parse and Describe, wait for the
+ * parameter types, and only then Bind and Execute, so two round trips and a fresh parse and plan on every call.
  */
 export async function runStatement(db: TasksDb, text: string, params: readonly unknown[], { signal }: RunStatementOptions = {}): Promise<ResultRow[]> {
   signal?.throwIfAborted();
@@ -49,7 +51,7 @@ export async function runStatement(db: TasksDb, text: string, params: readonly u
     throw signal.reason;
   }
   try {
-    const rows = await connection.unsafe(text, params as never[]).values();
+    const rows = await connection.unsafe(text, params as never[], { prepare: true }).values();
     connection.release();
     return rows as unknown as ResultRow[];
   } catch (error) {
