@@ -11,6 +11,19 @@ function cachedVerifier(cache: VerifierOptions['cache'] = {}) {
   return createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk], cache });
 }
 
+/** A verifier on a JWKS server that serves `key` (refetch cooldown 1 s), both closed after `use`. */
+async function withJwksVerifier(use: (server: Awaited<ReturnType<typeof startJwksServer>>, verifier: ReturnType<typeof createVerifier>) => Promise<void>) {
+  const server = await startJwksServer([key.jwk]);
+  const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
+  try {
+    await verifier.ready();
+    await use(server, verifier);
+  } finally {
+    verifier.close();
+    await server.close();
+  }
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-06-01T12:00:00Z'));
@@ -102,26 +115,17 @@ describe('verified-token cache', () => {
 
   it('never caches an unknown kid: the key can arrive later', async () => {
     const late = generateTestKey('EdDSA', 'late');
-    const server = await startJwksServer([key.jwk]);
-    const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
-    try {
-      await verifier.ready();
+    await withJwksVerifier(async (server, verifier) => {
       const token = signToken(late);
       expect(await outcome(verifier.verify(token))).toBe('key_not_found');
       server.keys = [key.jwk, late.jwk];
       vi.setSystemTime(Date.now() + 1_001);
       expect(await outcome(verifier.verify(token))).toBe('ok');
-    } finally {
-      verifier.close();
-      await server.close();
-    }
+    });
   });
 
   it('keeps its entries when a refetch brings back the same key set', async () => {
-    const server = await startJwksServer([key.jwk]);
-    const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
-    try {
-      await verifier.ready();
+    await withJwksVerifier(async (server, verifier) => {
       const token = signToken(key);
       const first = await verifier.verify(token);
       vi.setSystemTime(Date.now() + 1_001);
@@ -129,17 +133,11 @@ describe('verified-token cache', () => {
       expect(await outcome(verifier.verify(signToken(generateTestKey('EdDSA', 'unknown'))))).toBe('key_not_found');
       expect(server.requests).toHaveLength(2);
       expect(await verifier.verify(token)).toBe(first);
-    } finally {
-      verifier.close();
-      await server.close();
-    }
+    });
   });
 
   it('forgets every entry when the key set changes', async () => {
-    const server = await startJwksServer([key.jwk]);
-    const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
-    try {
-      await verifier.ready();
+    await withJwksVerifier(async (server, verifier) => {
       const token = signToken(key);
       await verifier.verify(token);
       server.keys = [generateTestKey('EdDSA', 'replacement').jwk];
@@ -147,9 +145,6 @@ describe('verified-token cache', () => {
       expect(await outcome(verifier.verify(signToken(generateTestKey('EdDSA', 'unknown'))))).toBe('key_not_found');
       // The refetch dropped `key`, and with it the cached verification of `token`.
       expect(await outcome(verifier.verify(token))).toBe('key_not_found');
-    } finally {
-      verifier.close();
-      await server.close();
-    }
+    });
   });
 });
