@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@tessera/config';
@@ -105,6 +105,51 @@ describe.each(testDatabaseTargets())('openDatabase on %s', (target) => {
       expect(row?.timeout).toBe('200ms');
     } finally {
       await limited.close();
+    }
+  });
+
+  it.runIf(target === 'postgres')('survives a connection terminated at its first statement, then reconnects', async () => {
+    // Answers each connection's first statement as `pg_terminate_backend` would: a FATAL 57P01, then close.
+    // postgres-js's own array-type query, were it sent first, would fail there with no one to catch the
+    // rejection, and Node ends the process on an unhandled rejection.
+    const upstream = new URL(testDatabase!.url);
+    let terminations = 1;
+    const proxy = createServer((client) => {
+      const server = connect(Number(upstream.port || 5432), upstream.hostname);
+      client.on('data', (chunk: Buffer) => {
+        if (terminations > 0 && /select/i.test(chunk.toString('latin1'))) {
+          terminations -= 1;
+          server.destroy();
+          client.end(errorResponse({ S: 'FATAL', V: 'FATAL', C: '57P01', M: 'terminating connection due to administrator command' }));
+        } else server.write(chunk);
+      });
+      server.on('data', (chunk: Buffer) => client.write(chunk));
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(testDatabase!.url);
+    proxied.port = String((proxy.address() as { port: number }).port);
+    const unhandled: unknown[] = [];
+    const recordUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', recordUnhandled);
+    const terminated = await openDatabase({ url: proxied.href, dataDir, name: 'terminated', schema: {}, poolMax: 1 });
+    try {
+      // The caller's own statement is the one terminated, so the caller hears of it.
+      await expect(terminated.db.execute(sql`select 1 as one`)).rejects.toThrow();
+      // postgres-js 3.4.9 replays the old connection's error onto the first statement after it reconnects
+      // (porsager/postgres#1223): one more failure, never a hang, and then the pool works again.
+      const attempts: string[] = [];
+      for (let attempt = 0; attempt < 3 && !attempts.includes('answered'); attempt += 1) {
+        attempts.push(await terminated.db.execute(sql`select 2 as two`).then(() => 'answered', () => 'failed'));
+      }
+      expect(attempts.at(-1)).toBe('answered');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', recordUnhandled);
+      await terminated.close();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }
   });
 
@@ -225,3 +270,12 @@ describe('ping against a server that is gone', () => {
     await database.close();
   });
 });
+
+/** A Postgres protocol ErrorResponse message with these fields (`S` severity, `C` SQLSTATE, `M` message, …). */
+function errorResponse(fields: Record<string, string>): Buffer {
+  const body = Buffer.concat([...Object.entries(fields).map(([key, value]) => Buffer.from(`${key}${value}\0`, 'utf8')), Buffer.from([0])]);
+  const header = Buffer.alloc(5);
+  header.write('E', 0, 'latin1');
+  header.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
+}

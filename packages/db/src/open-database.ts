@@ -55,6 +55,14 @@ const POSTGRES_OPTIONS = {
   connect_timeout: 5,
   /** NOTICEs (e.g. "schema already exists" during migrations) are not errors; keep logs clean. */
   onnotice: () => {},
+  /**
+   * No array-type catalog query on each new connection. postgres-js 3.4.9 runs it as every connection's first
+   * statement without handling its failure: a connection lost during it becomes an unhandled rejection, which
+   * ends the process (porsager/postgres#1192, #1223). Nothing here needs it: drizzle reads and writes `text[]`
+   * as array literals itself. The price: postgres-js's `reserve()` hangs on a new connection without it
+   * (porsager/postgres#1219), so nothing here reserves connections.
+   */
+  fetch_types: false,
 } satisfies postgres.Options<Record<string, postgres.PostgresType>>;
 /**
  * Seconds `close()` gives running queries before postgres-js cuts the connections. Short, because the server

@@ -42,6 +42,21 @@ describe.each(testDatabaseTargets())('runStatement on %s', (target) => {
     expect(await titles()).not.toContain('queued too long');
   });
 
+  it.runIf(target === 'postgres')('keeps the queue in order when a caller in the middle of it gives up', async () => {
+    const busy = runStatement(database().db, 'select pg_sleep(0.3)', []);
+    const gaveUp = new AbortController();
+    const answered: string[] = [];
+    const queue = (title: string, signal?: AbortSignal) => runStatement(database().db, insert, ['user-a', title], signal ? { signal } : {}).then(() => answered.push(title));
+    const first = queue('queued first');
+    const leaving = queue('left the queue', gaveUp.signal);
+    const last = queue('queued last');
+    gaveUp.abort(new Error('deadline passed'));
+    await expect(leaving).rejects.toThrow('deadline passed');
+    await Promise.all([busy, first, last]);
+    expect(answered).toEqual(['queued first', 'queued last']);
+    expect(await titles()).not.toContain('left the queue');
+  });
+
   it.runIf(target === 'postgres')('lets a statement that was already sent finish (it is one transaction) and the pool go on', async () => {
     const gaveUp = new AbortController();
     const running = runStatement(database().db, 'select pg_sleep(0.2), $1::text', ['done'], { signal: gaveUp.signal });

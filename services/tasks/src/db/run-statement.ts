@@ -8,15 +8,58 @@ export type ResultRow = readonly unknown[];
 /** Options of {@link runStatement}. */
 export type RunStatementOptions = {
   /**
-   * The caller gave up (its deadline passed): checked once a connection is in hand, so a statement that waited in
-   * the pool's queue past its deadline is never sent, rather than writing after the client was already told 503.
-   * One already sent runs to its end or to the pool's `statement_timeout`; being one transaction, it is written
-   * whole or not at all.
+   * The caller gave up (its deadline passed). A statement still waiting for a free connection then leaves the
+   * queue unsent, rather than writing after the client was already told 503. One already sent runs to its end
+   * or to the pool's `statement_timeout`; being one transaction, it is written whole or not at all.
    */
   signal?: AbortSignal;
 };
 
-type Driver = { kind: 'postgres'; client: Sql } | { kind: 'pglite'; client: PGlite };
+/**
+ * Lets at most `size` statements be in flight at once, one per pooled connection; the rest wait here, in order,
+ * where a caller that gives up can still leave. postgres-js would otherwise pipeline a statement onto a busy
+ * connection, after which nothing can take it back. (postgres-js's `reserve()` did this before, but it hangs on a
+ * new connection once `fetch_types` is off: see `@tessera/db`.) Other users of the pool, the readiness ping, are
+ * not counted: at worst a statement goes out behind a `select 1`.
+ */
+class Admission {
+  readonly #size: number;
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  /** Resolves once a connection is free for the caller; rejects with the signal's reason if it gives up first. */
+  enter(signal: AbortSignal | undefined): Promise<void> | undefined {
+    if (this.#inFlight < this.#size) {
+      this.#inFlight += 1;
+      return undefined;
+    }
+    return new Promise<void>((resolve, reject) => {
+      const admit = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        this.#waiting.splice(this.#waiting.indexOf(admit), 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      this.#waiting.push(admit);
+    });
+  }
+
+  /** Hands the caller's place to the next one waiting, or frees it. */
+  exit(): void {
+    const next = this.#waiting.shift();
+    if (next === undefined) this.#inFlight -= 1;
+    else next();
+  }
+}
+
+type Driver = { kind: 'postgres'; client: Sql; admission: Admission } | { kind: 'pglite'; client: PGlite };
 const drivers = new WeakMap<TasksDb, Driver>();
 
 /** The driver under a drizzle database (`$client`, which drizzle keeps on every database it builds). */
@@ -24,7 +67,9 @@ function driverOf(db: TasksDb): Driver {
   let driver = drivers.get(db);
   if (driver === undefined) {
     const client = (db as TasksDb & { $client: Sql | PGlite }).$client;
-    driver = 'reserve' in client && typeof client.reserve === 'function' ? { kind: 'postgres', client: client as Sql } : { kind: 'pglite', client: client as PGlite };
+    driver = 'unsafe' in client && 'options' in client
+      ? { kind: 'postgres', client: client as Sql, admission: new Admission((client as Sql).options.max) }
+      : { kind: 'pglite', client: client as PGlite };
     drivers.set(db, driver);
   }
   return driver;
@@ -44,27 +89,10 @@ export async function runStatement(db: TasksDb, text: string, params: readonly u
     // In-process, one connection: no pool to wait for, so nothing to check after waiting.
     return (await driver.client.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows;
   }
-  // A connection of its own rather than the pool's pipelining: until it has one, nothing is sent.
-  const connection = await driver.client.reserve();
-  if (signal?.aborted) {
-    connection.release();
-    throw signal.reason;
-  }
+  await driver.admission.enter(signal);
   try {
-    const rows = await connection.unsafe(text, params as never[], { prepare: true }).values();
-    connection.release();
-    return rows as unknown as ResultRow[];
-  } catch (error) {
-    // postgres-js 3.4 puts a released connection back in the pool even when it has closed meanwhile, and its next
-    // query then crashes the process; a closed connection is already back in the pool's reconnect queue.
-    if (!isConnectionLoss(error)) connection.release();
-    throw error;
+    return (await driver.client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as ResultRow[];
+  } finally {
+    driver.admission.exit();
   }
-}
-
-/** postgres-js's own connection errors (`CONNECTION_CLOSED`, …) and socket errors (`ECONNRESET`, …). */
-function isConnectionLoss(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return 'errno' in error || (typeof code === 'string' && code.startsWith('CONNECTION_'));
 }
