@@ -18,7 +18,7 @@ export type TasksServiceOptions = {
   authenticate?: MiddlewareHandler<{ Variables: GuardVariables }>;
   /** The logger. Default: a pino logger for `tasks` at the config's `LOG_LEVEL`. */
   logger?: Logger;
-  /** postgres-js pool size. Default 10. */
+  /** postgres-js pool size. Default 4 (`DEFAULT_TASKS_POOL_MAX`). */
   poolMax?: number;
   /** Database time limits of each request. */
   databaseLimits?: DatabaseLimits;

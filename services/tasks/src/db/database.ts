@@ -18,20 +18,26 @@ export type OpenTasksDatabaseOptions = {
   url: string | undefined;
   /** `DATA_DIR`, where the embedded database lives. */
   dataDir: string;
-  /** postgres-js pool size. Default 10. */
+  /**
+   * postgres-js pool size. Default {@link DEFAULT_TASKS_POOL_MAX}: writes take a connection each, reads are pipelined
+   * (`runStatement`), so a few connections carry the load and leave Postgres room for more replicas.
+   */
   poolMax?: number;
   /** `statement_timeout` of every pooled Postgres connection, in milliseconds. Default: none. */
   statementTimeoutMs?: number;
 };
 
+/** Connections per tasks process; on the bench machine 2 and 4 both beat 10 (docs/decisions.md). */
+export const DEFAULT_TASKS_POOL_MAX = 4;
+
 /** Opens the tasks database and applies pending migrations, so a started service always has its schema. */
-export async function openTasksDatabase({ url, dataDir, poolMax, statementTimeoutMs }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
+export async function openTasksDatabase({ url, dataDir, poolMax = DEFAULT_TASKS_POOL_MAX, statementTimeoutMs }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
   const database = await openDatabase({
     url,
     dataDir,
     name: 'tasks',
     schema: tasksSchema,
-    ...(poolMax === undefined ? {} : { poolMax }),
+    poolMax,
     ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
   });
   try {

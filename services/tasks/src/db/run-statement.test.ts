@@ -57,6 +57,33 @@ describe.each(testDatabaseTargets())('runStatement on %s', (target) => {
     expect(await titles()).not.toContain('left the queue');
   });
 
+  it.runIf(target === 'postgres')('pipelines a read onto a busy connection, but keeps a write waiting until one is free', async () => {
+    const busy = runStatement(database().db, 'select pg_sleep(0.3)', [], { readOnly: true });
+    const readGaveUp = new AbortController();
+    const writeGaveUp = new AbortController();
+    const read = runStatement(database().db, 'select $1::text', ['read'], { readOnly: true, signal: readGaveUp.signal });
+    const write = runStatement(database().db, insert, ['user-a', 'write while busy'], { signal: writeGaveUp.signal });
+    setTimeout(() => {
+      readGaveUp.abort(new Error('deadline passed'));
+      writeGaveUp.abort(new Error('deadline passed'));
+    }, 100);
+    const [readOutcome, writeOutcome] = await Promise.allSettled([read, write, busy]);
+    // The read went out behind the busy statement, so giving up could no longer stop it; the write had not.
+    expect(readOutcome).toEqual({ status: 'fulfilled', value: [['read']] });
+    expect(writeOutcome).toMatchObject({ status: 'rejected', reason: new Error('deadline passed') });
+    expect(await titles()).not.toContain('write while busy');
+  });
+
+  it.runIf(target === 'postgres')('lets no read overtake a write that waits for a free connection', async () => {
+    const answered: string[] = [];
+    const track = (name: string, running: Promise<unknown>) => running.then(() => answered.push(name));
+    const busy = track('busy read', runStatement(database().db, 'select pg_sleep(0.2)', [], { readOnly: true }));
+    const write = track('write', runStatement(database().db, insert, ['user-a', 'waited for a free connection'], {}));
+    const read = track('later read', runStatement(database().db, 'select 1', [], { readOnly: true }));
+    await Promise.all([busy, write, read]);
+    expect(answered).toEqual(['busy read', 'write', 'later read']);
+  });
+
   it.runIf(target === 'postgres')('lets a statement that was already sent finish (it is one transaction) and the pool go on', async () => {
     const gaveUp = new AbortController();
     const running = runStatement(database().db, 'select pg_sleep(0.2), $1::text', ['done'], { signal: gaveUp.signal });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { testDatabaseTargets } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { DatabaseUnavailableError } from '../db/database-errors.ts';
+import { runStatement } from '../db/run-statement.ts';
 import { inSubjectScope } from '../db/subject-scope.ts';
 import { rowsOf } from '../../test/support/sql-rows.ts';
 import { useTasksDatabase } from '../../test/support/tasks-database.ts';
@@ -102,6 +104,20 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
       const done = await tasksOf(dave).list({ limit: 50, status: 'done' });
       expect(done.items.map((item) => item.title)).toEqual(['a']);
       expect(done.nextCursor).toBeNull();
+    });
+  });
+
+  describe.runIf(target === 'postgres')('behind a busy connection', () => {
+    const busyDatabase = useTasksDatabase(target, { poolMax: 1 });
+
+    it('never sends a write whose deadline passed while it waited, so nothing changes after the 503', async () => {
+      const tasks = TaskRepository.forSubject(busyDatabase().db, alice, { deadlineMs: 100 });
+      const task = await tasks.create({ title: 'before' });
+      const busy = runStatement(busyDatabase().db, 'select pg_sleep(0.4)', [], { readOnly: true });
+      const writes = await Promise.allSettled([tasks.create({ title: 'late' }), tasks.update(task.id, { title: 'late' }), tasks.delete(task.id)]);
+      expect(writes.map((write) => write.status === 'rejected' && write.reason instanceof DatabaseUnavailableError)).toEqual([true, true, true]);
+      await busy;
+      expect((await TaskRepository.forSubject(busyDatabase().db, alice).list({ limit: 200 })).items.map((item) => item.title)).toEqual(['before']);
     });
   });
 });

@@ -36,6 +36,10 @@ const statements = {
   delete: 'select * from tasks_delete($1, $2)',
 } as const;
 
+/** `list` and `get` only read, so they may be pipelined (see `runStatement`); the others write. */
+const READ = { readOnly: true } as const;
+const WRITE = { readOnly: false } as const;
+
 /** A row of the task columns, in the functions' order, as a task. */
 function toTask(row: ResultRow): Task {
   const [id, userId, title, description, status, dueAt, createdAt, updatedAt] = row as [string, string, string, string | null, TaskStatus, string | null, string, string];
@@ -68,7 +72,7 @@ export class TaskRepository {
   /** A page of the subject's tasks ordered by `(createdAt, id)`, with the cursor of the next page. */
   async list({ status, limit, after }: ListTasksQuery): Promise<TaskPage> {
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.#run(statements.list, [status ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1]);
+    const rows = await this.#run(statements.list, [status ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1], READ);
     const items = rows.slice(0, limit).map(toTask);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
@@ -76,13 +80,13 @@ export class TaskRepository {
 
   /** The subject's task with this id, or `null` (also when it belongs to someone else). */
   async get(id: string): Promise<Task | null> {
-    const [row] = await this.#run(statements.get, [id]);
+    const [row] = await this.#run(statements.get, [id], READ);
     return row === undefined ? null : toTask(row);
   }
 
   /** Creates a task owned by the subject. */
   async create(input: NewTask): Promise<Task> {
-    const [row] = await this.#run(statements.create, [input.title, input.description ?? null, input.status ?? 'todo', input.dueAt ?? null]);
+    const [row] = await this.#run(statements.create, [input.title, input.description ?? null, input.status ?? 'todo', input.dueAt ?? null], WRITE);
     if (row === undefined) throw new Error('insert returned no row');
     return toTask(row);
   }
@@ -103,13 +107,13 @@ export class TaskRepository {
       status ?? null,
       dueAt !== undefined,
       dueAt ?? null,
-    ]);
+    ], WRITE);
     return row === undefined ? null : toTask(row);
   }
 
   /** Deletes the subject's task; `false` when there is no such task for the subject. */
   async delete(id: string): Promise<boolean> {
-    const rows = await this.#run(statements.delete, [id]);
+    const rows = await this.#run(statements.delete, [id], WRITE);
     return rows.length > 0;
   }
 
@@ -117,7 +121,7 @@ export class TaskRepository {
    * Runs one of the statements with the subject as its first parameter, within the deadline, and turns "the
    * database is not there" into one error type.
    */
-  async #run(statement: string, params: readonly unknown[]): Promise<ResultRow[]> {
+  async #run(statement: string, params: readonly unknown[], { readOnly }: { readOnly: boolean }): Promise<ResultRow[]> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new AbortController();
     const deadline = new Promise<never>((_, reject) => {
@@ -128,7 +132,7 @@ export class TaskRepository {
       }, this.#deadlineMs);
     });
     try {
-      return await Promise.race([runStatement(this.#db, statement, [this.#subject, ...params], { signal: gaveUp.signal }), deadline]);
+      return await Promise.race([runStatement(this.#db, statement, [this.#subject, ...params], { signal: gaveUp.signal, readOnly }), deadline]);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) throw error;
       if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError('the database is unavailable', { cause: error });
