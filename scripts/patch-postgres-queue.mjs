@@ -51,41 +51,33 @@ function Queue(initial = []) {
 }
 `;
 
-const FIXED = `
-${PATCHED_MARKER}: remove() searches from the start index, shift() compacts.
-function Queue(initial = []) {
-  let xs = initial.slice()
-  let index = 0
-
-  return {
-    get length() {
-      return xs.length - index
-    },
-    remove: (x) => {
-      const at = xs.indexOf(x, index)
+/** The fix, as edits of that text: the marker, remove() searching from the start index, shift() compacting. */
+const EDITS = [
+  [
+    `function Queue(initial = []) {`,
+    `${PATCHED_MARKER}: remove() searches from the start index, shift() compacts.\nfunction Queue(initial = []) {`,
+  ],
+  [
+    `      const index = xs.indexOf(x)
+      return index === -1
+        ? null
+        : (xs.splice(index, 1), x)`,
+    `      const at = xs.indexOf(x, index)
       return at === -1
         ? null
-        : (xs.splice(at, 1), x)
-    },
-    push: (x) => (xs.push(x), x),
-    shift: () => {
-      const out = xs[index++]
-
-      if (index === xs.length) {
-        index = 0
-        xs = []
+        : (xs.splice(at, 1), x)`,
+  ],
+  [
+    `        xs = []
+      } else {`,
+    `        xs = []
       } else if (index >= 64 && index * 2 >= xs.length) {
         xs = xs.slice(index)
         index = 0
-      } else {
-        xs[index - 1] = undefined
-      }
-
-      return out
-    }
-  }
-}
-`;
+      } else {`,
+  ],
+];
+const FIXED = EDITS.reduce((text, [before, after]) => text.replace(before, after), ORIGINAL);
 
 /** The three copies of the queue in the postgres-js package. */
 export const QUEUE_FILES = ['src/queue.js', 'cjs/src/queue.js', 'cf/src/queue.js'];
