@@ -21,7 +21,7 @@ export type RunStatementOptions = {
 };
 
 /** How many statements may be in flight on one connection when all of them are reads. */
-export const READ_PIPELINE_DEPTH = 8;
+const READ_PIPELINE_DEPTH = 8;
 
 type Waiter = { readOnly: boolean; admit: () => void };
 

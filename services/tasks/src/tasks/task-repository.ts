@@ -22,7 +22,8 @@ export type ListTasksQuery = {
 };
 
 /**
- * The statements: one call each of the subject-scoped SQL functions of migration `0002_subject_functions`, whose
+ * The statements: one call each of the subject-scoped SQL functions of migration `0002_subject_functions` (`tasks_list`
+ * as replaced by `0003_list_formats_the_page_only`), whose
  * first parameter is always the subject. Each function enters the subject's scope (role `tessera_tasks_app`,
  * `app.user_id`) and runs one query that carries `user_id = subject`; they return the task columns in the order
  * {@link toTask} reads, timestamps as UTC ISO 8601 text with all six fraction digits, so the API shows and the
