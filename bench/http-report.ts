@@ -133,7 +133,7 @@ function resultTable(result: DatabaseResult): string {
   return [
     `### ${databaseNames[result.target]}`,
     '',
-    `Tasks database: ${result.target === 'postgres' ? 'a fresh Postgres database per contender (postgres-js, the default pool of 4 connections)' : 'PGlite persisted under a fresh temporary DATA_DIR per contender (the embedded default)'}. Auth database: ${result.authDatabase}.`,
+    `Tasks database: ${result.target === 'postgres' ? 'a fresh Postgres database per contender (postgres-js, the default pools: 2 read and 4 write connections)' : 'PGlite persisted under a fresh temporary DATA_DIR per contender (the embedded default)'}. Auth database: ${result.authDatabase}.`,
     '',
     '| contender | req/s | req/s per round (min–max) | p50 ms | p95 ms | p99 ms | responses | errors | non-2xx | tasks CPU µs/req | auth CPU µs/req | req/s vs no-auth floor | req/s vs session delegation |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

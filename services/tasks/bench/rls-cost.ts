@@ -63,7 +63,7 @@ const paths: Record<string, (db: TasksDb, subject: string) => Promise<unknown>> 
     }),
   // The real repository method, for reference: ONE statement, `tasks_list(…)`, which enters the same scope inside
   // its own implicit transaction and runs the query as PL/pgSQL (adds to_char timestamps and the cursor).
-  'TaskRepository.list (RLS)': (db, subject) => TaskRepository.forSubject(db, subject).list({ limit: pageSize }),
+  'TaskRepository.list (RLS)': (db, subject) => TaskRepository.forSubject({ db, reads: db }, subject).list({ limit: pageSize }),
 };
 
 async function runPath(

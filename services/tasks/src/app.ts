@@ -18,8 +18,10 @@ export type TasksServiceOptions = {
   authenticate?: MiddlewareHandler<{ Variables: GuardVariables }>;
   /** The logger. Default: a pino logger for `tasks` at the config's `LOG_LEVEL`. */
   logger?: Logger;
-  /** postgres-js pool size. Default 4 (`DEFAULT_TASKS_POOL_MAX`). */
+  /** Connections of the postgres-js write pool. Default 4 (`DEFAULT_TASKS_POOL_MAX`). */
   poolMax?: number;
+  /** Connections of the postgres-js read pool. Default 2 (`DEFAULT_TASKS_READ_POOL_MAX`). */
+  readPoolMax?: number;
   /** Database time limits of each request. */
   databaseLimits?: DatabaseLimits;
 };
@@ -99,7 +101,7 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
     bearerFormat: 'JWT',
     description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
   });
-  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database.db, subject, repositoryOptions), authenticate }));
+  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database, subject, repositoryOptions), authenticate }));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
@@ -120,6 +122,7 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
     dataDir: config.dataDir,
     statementTimeoutMs,
     ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }),
+    ...(options.readPoolMax === undefined ? {} : { readPoolMax: options.readPoolMax }),
   });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;

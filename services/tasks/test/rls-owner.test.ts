@@ -38,8 +38,8 @@ describe.skipIf(serverUrl === undefined)('row-level security for a non-superuser
   });
 
   it('migrates and serves each subject its own rows', async () => {
-    const mine = await TaskRepository.forSubject(database.db, 'owner-test-a').create({ title: 'a' });
-    await TaskRepository.forSubject(database.db, 'owner-test-b').create({ title: 'b' });
+    const mine = await TaskRepository.forSubject(database, 'owner-test-a').create({ title: 'a' });
+    await TaskRepository.forSubject(database, 'owner-test-b').create({ title: 'b' });
     const scoped = rowsOf<{ id: string }>(await inSubjectScope(database.db, 'owner-test-a', (tx) => tx.execute(sql`select id from tasks`)));
     expect(scoped.map((row) => row.id)).toEqual([mine.id]);
   });

@@ -6,8 +6,13 @@ import { tasksSchema } from './schema.ts';
 export type TasksSchema = typeof tasksSchema;
 /** The drizzle handle of the tasks database. */
 export type TasksDb = AppDatabase<TasksSchema>;
-/** The open tasks database: drizzle handle, driver kind, migrations, ping, close. */
-export type TasksDatabase = Database<TasksSchema>;
+/**
+ * The open tasks database: drizzle handle, driver kind, migrations, ping, close, and the handle reads run on. On
+ * Postgres, `db` and `reads` are two postgres-js pools: writes take a connection of `db` each, reads are pipelined
+ * on the few connections of `reads` (`runStatement`), and neither ever waits behind the other. On PGlite, one
+ * in-process connection serves both, so `reads` is `db`. `ping` and `close` cover both pools.
+ */
+export type TasksDatabase = Database<TasksSchema> & { reads: TasksDb };
 
 /** Absolute path of the committed drizzle-kit migrations (`services/tasks/drizzle`). */
 export const migrationsFolder: string = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -18,33 +23,56 @@ export type OpenTasksDatabaseOptions = {
   url: string | undefined;
   /** `DATA_DIR`, where the embedded database lives. */
   dataDir: string;
-  /**
-   * postgres-js pool size. Default {@link DEFAULT_TASKS_POOL_MAX}: writes take a connection each, reads are pipelined
-   * (`runStatement`), so a few connections carry the load and leave Postgres room for more replicas.
-   */
+  /** Connections of the write pool (`db`). Default {@link DEFAULT_TASKS_POOL_MAX}: each write takes one. */
   poolMax?: number;
+  /** Connections of the read pool (`reads`). Default {@link DEFAULT_TASKS_READ_POOL_MAX}: reads are pipelined on them. */
+  readPoolMax?: number;
   /** `statement_timeout` of every pooled Postgres connection, in milliseconds. Default: none. */
   statementTimeoutMs?: number;
 };
 
-/** Connections per tasks process; on the bench machine 2 and 4 both beat 10 (docs/decisions.md). */
+/** Write connections per tasks process: as many writes run at once (docs/decisions.md). */
 export const DEFAULT_TASKS_POOL_MAX = 4;
 
+/**
+ * Read connections per tasks process. Pipelined reads want few connections: one socket write and one wake-up of
+ * Postgres then carry several statements. On the bench machine, 2 beat 4 and 10 (docs/decisions.md).
+ */
+export const DEFAULT_TASKS_READ_POOL_MAX = 2;
+
 /** Opens the tasks database and applies pending migrations, so a started service always has its schema. */
-export async function openTasksDatabase({ url, dataDir, poolMax = DEFAULT_TASKS_POOL_MAX, statementTimeoutMs }: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
-  const database = await openDatabase({
-    url,
-    dataDir,
-    name: 'tasks',
-    schema: tasksSchema,
-    poolMax,
-    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
-  });
+export async function openTasksDatabase({
+  url,
+  dataDir,
+  poolMax = DEFAULT_TASKS_POOL_MAX,
+  readPoolMax = DEFAULT_TASKS_READ_POOL_MAX,
+  statementTimeoutMs,
+}: OpenTasksDatabaseOptions): Promise<TasksDatabase> {
+  const open = (max: number) =>
+    openDatabase({ url, dataDir, name: 'tasks', schema: tasksSchema, poolMax: max, ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) });
+  const database = await open(poolMax);
+  let reads: Database<TasksSchema> | undefined;
   try {
     await database.migrate(migrationsFolder);
+    // PGlite is one in-process connection (and its directory is locked to one opener): it serves both.
+    if (database.kind === 'postgres') reads = await open(readPoolMax);
   } catch (error) {
     await database.close();
     throw error;
   }
-  return database;
+  if (reads === undefined) return { ...database, reads: database.db };
+  const readPool = reads;
+  let closing: Promise<void> | undefined;
+  return {
+    ...database,
+    reads: readPool.db,
+    ping: async (timeoutMs) => {
+      await Promise.all([database.ping(timeoutMs), readPool.ping(timeoutMs)]);
+    },
+    close: () =>
+      (closing ??= Promise.allSettled([database.close(), readPool.close()]).then((outcomes) => {
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+      })),
+  };
 }

@@ -51,14 +51,14 @@ describe.each(testDatabaseTargets())('the subject-scoped SQL functions on %s', (
   // request on this pooled connection someone else's rows.
   it('leaves nothing behind on the connection: not the role, not the subject', async () => {
     const before = await session();
-    const task = await TaskRepository.forSubject(database().db, alice).create({ title: 'scoped' });
+    const task = await TaskRepository.forSubject(database(), alice).create({ title: 'scoped' });
     expect(await session()).toEqual(before);
     expect(before?.subject).toBeNull();
     expect(before?.user).not.toBe('tessera_tasks_app');
 
     // Also after a statement that fails inside the scope (the title check constraint).
-    expect(await failureSqlState(TaskRepository.forSubject(database().db, alice).create({ title: '' }))).toBe('23514');
+    expect(await failureSqlState(TaskRepository.forSubject(database(), alice).create({ title: '' }))).toBe('23514');
     expect(await session()).toEqual(before);
-    expect(await TaskRepository.forSubject(database().db, alice).get(task.id)).toMatchObject({ title: 'scoped' });
+    expect(await TaskRepository.forSubject(database(), alice).get(task.id)).toMatchObject({ title: 'scoped' });
   });
 });

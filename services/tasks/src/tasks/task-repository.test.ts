@@ -15,7 +15,7 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
   const database = useTasksDatabase(target);
   const alice = `user-${randomUUID()}`;
   const bob = `user-${randomUUID()}`;
-  const tasksOf = (subject: string) => TaskRepository.forSubject(database().db, subject);
+  const tasksOf = (subject: string) => TaskRepository.forSubject(database(), subject);
 
   it('creates, reads, updates and deletes a task of its subject', async () => {
     const created = await tasksOf(alice).create({ title: 'Write the spec', dueAt: '2027-01-02T03:04:05.678+01:00' });
@@ -42,7 +42,7 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
   });
 
   it('refuses an empty subject', () => {
-    expect(() => TaskRepository.forSubject(database().db, ' ')).toThrow(TypeError);
+    expect(() => TaskRepository.forSubject(database(), ' ')).toThrow(TypeError);
   });
 
   describe('row-level security (the second lock)', () => {
@@ -108,16 +108,27 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
   });
 
   describe.runIf(target === 'postgres')('behind a busy connection', () => {
-    const busyDatabase = useTasksDatabase(target, { poolMax: 1 });
+    const busyDatabase = useTasksDatabase(target, { poolMax: 1, readPoolMax: 1 });
+
+    it('answers a read while the write pool is busy, and a write while the read pool is busy: each has its own', async () => {
+      const tasks = TaskRepository.forSubject(busyDatabase(), alice, { deadlineMs: 150 });
+      const busyWrites = runStatement(busyDatabase().db, 'select pg_sleep(0.5)', []);
+      expect((await tasks.list({ limit: 200 })).items).toBeInstanceOf(Array);
+      await busyWrites;
+      const busyReads = runStatement(busyDatabase().reads, 'select pg_sleep(0.5)', [], { readOnly: true });
+      const created = await tasks.create({ title: 'while reads were busy' });
+      await busyReads;
+      await tasks.delete(created.id);
+    });
 
     it('never sends a write whose deadline passed while it waited, so nothing changes after the 503', async () => {
-      const tasks = TaskRepository.forSubject(busyDatabase().db, alice, { deadlineMs: 100 });
+      const tasks = TaskRepository.forSubject(busyDatabase(), alice, { deadlineMs: 100 });
       const task = await tasks.create({ title: 'before' });
       const busy = runStatement(busyDatabase().db, 'select pg_sleep(0.4)', [], { readOnly: true });
       const writes = await Promise.allSettled([tasks.create({ title: 'late' }), tasks.update(task.id, { title: 'late' }), tasks.delete(task.id)]);
       expect(writes.map((write) => write.status === 'rejected' && write.reason instanceof DatabaseUnavailableError)).toEqual([true, true, true]);
       await busy;
-      expect((await TaskRepository.forSubject(busyDatabase().db, alice).list({ limit: 200 })).items.map((item) => item.title)).toEqual(['before']);
+      expect((await TaskRepository.forSubject(busyDatabase(), alice).list({ limit: 200 })).items.map((item) => item.title)).toEqual(['before']);
     });
   });
 });

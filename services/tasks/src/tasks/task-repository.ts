@@ -1,4 +1,4 @@
-import type { TasksDb } from '../db/database.ts';
+import type { TasksDatabase, TasksDb } from '../db/database.ts';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { TaskStatus } from '../db/schema.ts';
 import { runStatement, type ResultRow } from '../db/run-statement.ts';
@@ -37,9 +37,15 @@ const statements = {
   delete: 'select * from tasks_delete($1, $2)',
 } as const;
 
-/** `list` and `get` only read, so they may be pipelined (see `runStatement`); the others write. */
+/**
+ * `list` and `get` only read: they run on the read pool, where they may be pipelined (see `runStatement`). The
+ * others write, on the write pool.
+ */
 const READ = { readOnly: true } as const;
 const WRITE = { readOnly: false } as const;
+
+/** Where the statements run: writes on `db`, reads on `reads` (the same handle on PGlite). */
+export type TaskPools = Pick<TasksDatabase, 'db' | 'reads'>;
 
 /** A row of the task columns, in the functions' order, as a task. */
 function toTask(row: ResultRow): Task {
@@ -54,20 +60,22 @@ function toTask(row: ResultRow): Task {
  * There is deliberately no unscoped method and no public constructor.
  */
 export class TaskRepository {
-  readonly #db: TasksDb;
+  readonly #writes: TasksDb;
+  readonly #reads: TasksDb;
   readonly #subject: string;
   readonly #deadlineMs: number;
 
-  private constructor(db: TasksDb, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
-    this.#db = db;
+  private constructor({ db, reads }: TaskPools, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
+    this.#writes = db;
+    this.#reads = reads;
     this.#subject = subject;
     this.#deadlineMs = deadlineMs;
   }
 
   /** The repository of `subject`'s tasks: the only way to reach the `tasks` table. */
-  static forSubject(db: TasksDb, subject: string, options: TaskRepositoryOptions = {}): TaskRepository {
+  static forSubject(pools: TaskPools, subject: string, options: TaskRepositoryOptions = {}): TaskRepository {
     if (subject.trim() === '') throw new TypeError('TaskRepository.forSubject needs a non-empty subject');
-    return new TaskRepository(db, subject, options);
+    return new TaskRepository(pools, subject, options);
   }
 
   /** A page of the subject's tasks ordered by `(createdAt, id)`, with the cursor of the next page. */
@@ -133,7 +141,8 @@ export class TaskRepository {
       }, this.#deadlineMs);
     });
     try {
-      return await Promise.race([runStatement(this.#db, statement, [this.#subject, ...params], { signal: gaveUp.signal, readOnly }), deadline]);
+      const pool = readOnly ? this.#reads : this.#writes;
+      return await Promise.race([runStatement(pool, statement, [this.#subject, ...params], { signal: gaveUp.signal, readOnly }), deadline]);
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) throw error;
       if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError('the database is unavailable', { cause: error });
