@@ -36,7 +36,8 @@ export const DEFAULT_TASKS_POOL_MAX = 4;
 
 /**
  * Read connections per tasks process. Pipelined reads want few connections: one socket write and one wake-up of
- * Postgres then carry several statements. On the bench machine, 2 beat 4 and 10 (docs/decisions.md).
+ * Postgres then carry several statements. On the bench machine, 2 cost Postgres less CPU per request than 4, and
+ * both beat 10 (docs/decisions.md).
  */
 export const DEFAULT_TASKS_READ_POOL_MAX = 2;
 
@@ -51,26 +52,26 @@ export async function openTasksDatabase({
   const open = (max: number) =>
     openDatabase({ url, dataDir, name: 'tasks', schema: tasksSchema, poolMax: max, ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) });
   const database = await open(poolMax);
-  let reads: Database<TasksSchema> | undefined;
+  let readPool: Database<TasksSchema> | undefined;
   try {
     await database.migrate(migrationsFolder);
     // PGlite is one in-process connection (and its directory is locked to one opener): it serves both.
-    if (database.kind === 'postgres') reads = await open(readPoolMax);
+    if (database.kind === 'postgres') readPool = await open(readPoolMax);
   } catch (error) {
     await database.close();
     throw error;
   }
-  if (reads === undefined) return { ...database, reads: database.db };
-  const readPool = reads;
+  if (readPool === undefined) return { ...database, reads: database.db };
+  const pools = [database, readPool];
   let closing: Promise<void> | undefined;
   return {
     ...database,
     reads: readPool.db,
     ping: async (timeoutMs) => {
-      await Promise.all([database.ping(timeoutMs), readPool.ping(timeoutMs)]);
+      await Promise.all(pools.map((pool) => pool.ping(timeoutMs)));
     },
     close: () =>
-      (closing ??= Promise.allSettled([database.close(), readPool.close()]).then((outcomes) => {
+      (closing ??= Promise.allSettled(pools.map((pool) => pool.close())).then((outcomes) => {
         const failed = outcomes.find((outcome) => outcome.status === 'rejected');
         if (failed !== undefined) throw failed.reason;
       })),

@@ -1,0 +1,40 @@
+import { createTestDatabase, testDatabaseTargets } from '@tessera/db/testing';
+import { describe, expect, it } from 'vitest';
+import { openTasksDatabase } from './database.ts';
+import { runStatement } from './run-statement.ts';
+
+/** The backend pids of `size` statements held open at once on `db`: as many pids as the pool has connections. */
+async function backendsOf(db: Parameters<typeof runStatement>[0], size: number): Promise<Set<unknown>> {
+  const rows = await Promise.all(Array.from({ length: size }, () => runStatement(db, 'select pg_backend_pid(), pg_sleep(0.2)', [])));
+  return new Set(rows.map(([row]) => row?.[0]));
+}
+
+describe.each(testDatabaseTargets())('openTasksDatabase on %s', (target) => {
+  it.runIf(target === 'postgres')('opens a write pool and a read pool of their own sizes, and closes both', async () => {
+    const server = await createTestDatabase();
+    try {
+      const database = await openTasksDatabase({ url: server.url, dataDir: '', poolMax: 3, readPoolMax: 2 });
+      const writers = await backendsOf(database.db, 3);
+      const readers = await backendsOf(database.reads, 2);
+      expect(writers.size).toBe(3);
+      expect(readers.size).toBe(2);
+      expect([...readers].filter((pid) => writers.has(pid))).toEqual([]);
+      await database.ping();
+
+      await database.close();
+      await expect(runStatement(database.db, 'select 1', [])).rejects.toThrow();
+      await expect(runStatement(database.reads, 'select 1', [])).rejects.toThrow();
+    } finally {
+      await server.drop();
+    }
+  });
+
+  it.runIf(target !== 'postgres')('reads and writes on the one embedded connection', async () => {
+    const database = await openTasksDatabase({ url: 'memory://', dataDir: '' });
+    try {
+      expect(database.reads).toBe(database.db);
+    } finally {
+      await database.close();
+    }
+  });
+});
