@@ -64,6 +64,8 @@ export type LoadSummary = {
   requestsPerSecond: number;
   /** Each run's responses per second, for the spread. */
   perRun: number[];
+  /** Each run's own p99 in ms, for the spread: a run in a slow spell of the machine weighs on the pooled p99. */
+  p99PerRun: number[];
   p50: number;
   p95: number;
   p99: number;
@@ -98,6 +100,7 @@ export function summarize(runs: readonly MeasuredRun[]): LoadSummary {
   return {
     requestsPerSecond: responses / seconds,
     perRun: runs.map((run) => run.responses / run.seconds),
+    p99PerRun: runs.map((run) => percentile(run.latenciesMs.slice().sort(), 0.99)),
     p50: percentile(all, 0.5),
     p95: percentile(all, 0.95),
     p99: percentile(all, 0.99),
