@@ -112,13 +112,14 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
 
     it('answers a read while the write pool is busy, and a write while the read pool is busy: each has its own', async () => {
       const tasks = TaskRepository.forSubject(busyDatabase(), alice, { deadlineMs: 150 });
+      const task = await tasks.create({ title: 'listed while writes were busy' });
       const busyWrites = runStatement(busyDatabase().db, 'select pg_sleep(0.5)', []);
-      expect((await tasks.list({ limit: 200 })).items).toBeInstanceOf(Array);
+      expect((await tasks.list({ limit: 200 })).items.map((item) => item.id)).toContain(task.id);
       await busyWrites;
       const busyReads = runStatement(busyDatabase().reads, 'select pg_sleep(0.5)', [], { readOnly: true });
-      const created = await tasks.create({ title: 'while reads were busy' });
+      expect(await tasks.update(task.id, { title: 'renamed while reads were busy' })).toMatchObject({ title: 'renamed while reads were busy' });
       await busyReads;
-      await tasks.delete(created.id);
+      expect(await tasks.delete(task.id)).toBe(true);
     });
 
     it('never sends a write whose deadline passed while it waited, so nothing changes after the 503', async () => {
