@@ -6,6 +6,7 @@ export { loadEnv } from './load-env.ts';
 export type { EnvSource } from './load-env.ts';
 export {
   commaListSchema,
+  countSchema,
   durationSchema,
   nodeEnvSchema,
   portSchema,

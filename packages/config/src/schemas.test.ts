@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commaListSchema, durationSchema, nodeEnvSchema, portSchema, secretSchema, urlSchema } from './schemas.ts';
+import { commaListSchema, countSchema, durationSchema, nodeEnvSchema, portSchema, secretSchema, urlSchema } from './schemas.ts';
 
 describe('secretSchema', () => {
   it('accepts 32 random-looking bytes', () => {
@@ -66,6 +66,22 @@ describe('commaListSchema', () => {
   it('splits, trims and drops empty items', () => {
     expect(commaListSchema().parse('a, b,,c')).toEqual(['a', 'b', 'c']);
     expect(commaListSchema().parse(' , ')).toEqual([]);
+  });
+});
+
+describe('countSchema', () => {
+  it.each([
+    ['1', 1],
+    [' 4 ', 4],
+    ['100', 100],
+  ])('parses %s', (value, count) => {
+    expect(countSchema({ min: 1, max: 100 }).parse(value)).toBe(count);
+  });
+
+  it.each(['0', '101', '-1', '2.5', '0x4', '1e2', 'four', ''])('rejects %j with the range in the message', (value) => {
+    const result = countSchema({ min: 1, max: 100 }).safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('must be an integer from 1 to 100');
   });
 });
 

@@ -96,6 +96,17 @@ export function portSchema() {
     .pipe(z.number().int().min(0).max(65_535, { message: 'must be an integer from 0 to 65535' }));
 }
 
+/** A whole number from `min` to `max`, given as a string of digits: a pool size, a count of workers. */
+export function countSchema({ min, max }: { min: number; max: number }) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, { message })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message }).max(max, { message }));
+}
+
 /** `NODE_ENV`: `development`, `test` or `production`; default `development`. */
 export function nodeEnvSchema() {
   return z.enum(['development', 'test', 'production']).default('development');

@@ -18,10 +18,6 @@ export type TasksServiceOptions = {
   authenticate?: MiddlewareHandler<{ Variables: GuardVariables }>;
   /** The logger. Default: a pino logger for `tasks` at the config's `LOG_LEVEL`. */
   logger?: Logger;
-  /** Connections of the postgres-js write pool. Default 4 (`DEFAULT_TASKS_POOL_MAX`). */
-  poolMax?: number;
-  /** Connections of the postgres-js read pool. Default 2 (`DEFAULT_TASKS_READ_POOL_MAX`). */
-  readPoolMax?: number;
   /** Database time limits of each request. */
   databaseLimits?: DatabaseLimits;
 };
@@ -121,8 +117,8 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
     url: config.databaseUrl,
     dataDir: config.dataDir,
     statementTimeoutMs,
-    ...(options.poolMax === undefined ? {} : { poolMax: options.poolMax }),
-    ...(options.readPoolMax === undefined ? {} : { readPoolMax: options.readPoolMax }),
+    ...(config.poolMax === undefined ? {} : { poolMax: config.poolMax }),
+    ...(config.readPoolMax === undefined ? {} : { readPoolMax: config.readPoolMax }),
   });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;

@@ -1,4 +1,4 @@
-import { commaListSchema, ConfigError, defaultDataDir, loadEnv, nodeEnvSchema, portSchema, secretSchema, urlSchema, type EnvSource } from '@tessera/config';
+import { commaListSchema, ConfigError, countSchema, defaultDataDir, loadEnv, nodeEnvSchema, portSchema, secretSchema, urlSchema, type EnvSource } from '@tessera/config';
 import { z } from 'zod';
 
 const tasksEnvSchema = z
@@ -12,6 +12,9 @@ const tasksEnvSchema = z
     // Read only to refuse a JWT_SECRET equal to it; the tasks service never uses it otherwise.
     BETTER_AUTH_SECRET: z.string().optional(),
     TASKS_DATABASE_URL: z.string().trim().optional(),
+    // Each replica holds both pools: size them against Postgres's max_connections (or the pooler's) over all replicas.
+    TASKS_DATABASE_POOL_MAX: countSchema({ min: 1, max: 100 }).optional(),
+    TASKS_DATABASE_READ_POOL_MAX: countSchema({ min: 1, max: 100 }).optional(),
     DATA_DIR: z.string().trim().default(defaultDataDir()),
     TRUSTED_ORIGINS: commaListSchema().default(['http://localhost:5173']),
     NODE_ENV: nodeEnvSchema(),
@@ -45,6 +48,10 @@ export type TasksConfig = {
   verification: TokenVerification;
   /** `TASKS_DATABASE_URL`: unset means embedded PGlite under `dataDir`, `memory://` an in-memory one. */
   databaseUrl: string | undefined;
+  /** `TASKS_DATABASE_POOL_MAX` (1–100): connections of the write pool on Postgres; unset for the default, 4. */
+  poolMax: number | undefined;
+  /** `TASKS_DATABASE_READ_POOL_MAX` (1–100): connections of the read pool on Postgres; unset for the default, 2. */
+  readPoolMax: number | undefined;
   /** `DATA_DIR`, default `<repo>/.data`. */
   dataDir: string;
   /** `TRUSTED_ORIGINS`, default `http://localhost:5173`: CORS origins (bearer tokens need no credentials). */
@@ -71,6 +78,8 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
     audience: env.JWT_AUDIENCE,
     verification,
     databaseUrl: env.TASKS_DATABASE_URL,
+    poolMax: env.TASKS_DATABASE_POOL_MAX,
+    readPoolMax: env.TASKS_DATABASE_READ_POOL_MAX,
     dataDir: env.DATA_DIR,
     trustedOrigins: env.TRUSTED_ORIGINS,
     nodeEnv: env.NODE_ENV,

@@ -1,5 +1,7 @@
 import { createTestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import { describe, expect, it } from 'vitest';
+import { createTasksService } from '../app.ts';
+import { loadTasksConfig } from '../config.ts';
 import { openTasksDatabase } from './database.ts';
 import { runStatement } from './run-statement.ts';
 
@@ -24,6 +26,29 @@ describe.each(testDatabaseTargets())('openTasksDatabase on %s', (target) => {
       await database.close();
       await expect(runStatement(database.db, 'select 1', [])).rejects.toThrow();
       await expect(runStatement(database.reads, 'select 1', [])).rejects.toThrow();
+    } finally {
+      await server.drop();
+    }
+  });
+
+  it.runIf(target === 'postgres')('takes the pool sizes from TASKS_DATABASE_POOL_MAX and TASKS_DATABASE_READ_POOL_MAX', async () => {
+    const server = await createTestDatabase();
+    try {
+      const config = loadTasksConfig({
+        TASKS_DATABASE_URL: server.url,
+        TASKS_DATABASE_POOL_MAX: '5',
+        TASKS_DATABASE_READ_POOL_MAX: '1',
+        JWT_MODE: 'secret',
+        JWT_SECRET: 'pool-size-test-secret-0123456789-abcdef',
+        LOG_LEVEL: 'silent',
+      });
+      const service = await createTasksService(config);
+      try {
+        expect((await backendsOf(service.database.db, 6)).size).toBe(5);
+        expect((await backendsOf(service.database.reads, 3)).size).toBe(1);
+      } finally {
+        await service.close();
+      }
     } finally {
       await server.drop();
     }
