@@ -140,6 +140,55 @@ describe('serve', () => {
     }
   });
 
+  it('closes a keep-alive connection whose response was already streaming when shutdown began', async () => {
+    const { logger } = capturingLogger();
+    const app = createApp({ service: 'test', logger });
+    let finish = () => {};
+    app.get('/stream', (c) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('first,'));
+          finish = () => {
+            controller.enqueue(new TextEncoder().encode('last'));
+            controller.close();
+          };
+        },
+      });
+      return c.body(body, 200, { 'Content-Type': 'text/plain' });
+    });
+    const server = await serve(app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
+    running.push(server);
+    const agent = new Agent({ keepAlive: true });
+    try {
+      let headSeen = () => {};
+      const streaming = new Promise<void>((resolve) => (headSeen = resolve));
+      const reply = new Promise<Reply>((resolve, reject) => {
+        const request = httpRequest(`${server.url}/stream`, { agent }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+            if (body === 'first,') headSeen();
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      await streaming;
+
+      const started = Date.now();
+      const closing = server.close();
+      finish();
+      expect((await reply).body).toBe('first,last');
+      expect((await reply).headers.connection).toBe('keep-alive'); // the head went out before shutdown
+      await closing;
+      expect(Date.now() - started).toBeLessThan(1_000); // the idle socket was closed, not left to its 5 s timeout
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('cuts requests still running after drainTimeoutMs', async () => {
     const { server, waitForStart, lines } = await startSlowServer({ slowMs: 5_000, drainTimeoutMs: 200 });
     const inFlight = get(`${server.url}/slow`).then(

@@ -27,6 +27,9 @@ export type RunningServer = { url: string; port: number; close(): Promise<void> 
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+/** While draining, how often sockets that went idle are closed. */
+const IDLE_SWEEP_MS = 100;
+
 /**
  * Serves the app over HTTP/1.1. Shutting down (on a signal or `close()`) stops accepting connections, lets
  * the requests in flight finish (closing idle keep-alive sockets so they do not hold the server open),
@@ -39,20 +42,20 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   // In flight means "the app's handler has not settled", not "the response is open": a client that disconnects
   // closes its response at once while the handler may still be using the database that onShutdown closes.
   const handlers = new HandlerTracker();
-  const server = createAdaptorServer({ fetch: (request, env) => handlers.track(() => app.fetch(request, env as HttpBindings)), port, hostname }) as Server;
-
-  const openResponses = new Set<ServerResponse>();
   let shuttingDown = false;
-
-  server.on('request', (_request, response: ServerResponse) => {
-    openResponses.add(response);
-    if (shuttingDown) closeAfterResponse(response);
-    response.once('close', () => {
-      openResponses.delete(response);
-      // The socket of a finished keep-alive response is idle now: close it rather than wait for its timeout.
-      if (shuttingDown) server.closeIdleConnections();
-    });
-  });
+  const server = createAdaptorServer({
+    fetch: async (request, env) => {
+      const response = await handlers.track(() => app.fetch(request, env as HttpBindings));
+      // @hono/node-server writes the head after this returns: while shutting down, it tells a keep-alive client
+      // to go, and Node closes the connection once the response is sent. Nothing is kept per request otherwise:
+      // a Set of open responses, with a 'close' listener on each, cost the process ~2 KB of promoted garbage per
+      // request under load (bench/README.md, "Why the p99 moves between runs").
+      if (shuttingDown) closeAfterResponse((env as HttpBindings).outgoing);
+      return response;
+    },
+    port,
+    hostname,
+  }) as Server;
 
   await listen(server, port, hostname);
   // Past listen, a server error (e.g. EMFILE on accept) is logged; unhandled it would crash the process.
@@ -67,9 +70,10 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
     logger.info({ inFlight: handlers.running }, 'shutting down: no new connections, draining requests in flight');
     // Resolves once every connection is gone: in-flight requests answered, idle keep-alive sockets closed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Responses not yet sent tell their keep-alive clients to go; idle sockets are closed now.
-    for (const response of openResponses) closeAfterResponse(response);
+    // Idle sockets are closed now. Responses finished from here on say `Connection: close` (above); one whose head
+    // was already out when shutdown began leaves its socket idle when it ends, and the next sweep closes it.
     server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
 
     // Whatever still runs after the drain timeout (a slow request, a half-sent one) is cut, and shutdown goes on.
     let cut: NodeJS.Timeout | undefined;
@@ -85,6 +89,7 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
       }
     } finally {
       clearTimeout(cut);
+      clearInterval(sweep);
     }
     if (onShutdown !== undefined) await onShutdown();
     logger.info('shut down');
