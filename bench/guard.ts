@@ -15,6 +15,7 @@ import { createVerifier } from '@tessera/guard';
 import type { Algorithm } from '@tessera/guard';
 import { b64url, generateTestKey, hmacToken, signToken } from '@tessera/guard/testing';
 import { measure } from './guard-harness.ts';
+import { codeRevision, machineLines } from './machine.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
 
 const issuer = 'http://localhost:3000';
@@ -186,17 +187,6 @@ function targets(all: readonly CaseResult[]): Target[] {
   ];
 }
 
-function machineInfo(loadBefore: number[], loadAfter: number[]): string {
-  const cpus = os.cpus();
-  return [
-    `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} logical cores`,
-    `- Memory: ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`,
-    `- Node ${process.version} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl})`,
-    `- OS: ${os.type()} ${os.release()} ${os.arch()}`,
-    `- Load average (1/5/15 min) before: ${loadBefore.map((l) => fmt(l)).join(' / ')}, after: ${loadAfter.map((l) => fmt(l)).join(' / ')}`,
-  ].join('\n');
-}
-
 /** Entry point used by `bench/run.ts`. `quick` (or `--quick`) runs a few short rounds as a smoke test and writes no report. */
 export async function main(args: readonly string[] = []): Promise<void> {
   const quick = args.includes('--quick') || args.includes('quick');
@@ -219,11 +209,11 @@ export async function main(args: readonly string[] = []): Promise<void> {
   const report = [
     `# Guard benchmark, ${startedAt.toISOString()}`,
     '',
-    'Reproduce with `npm run bench -- guard` from the repository root (a bare `npm run bench` runs this, then the HTTP benchmark).',
+    `Measured on commit ${codeRevision()}. Reproduce with \`npm run bench -- guard\` from the repository root (a bare \`npm run bench\` runs this, then the HTTP benchmark).`,
     '',
     '## Machine',
     '',
-    machineInfo(loadBefore, loadAfter),
+    machineLines(loadBefore, loadAfter),
     '',
     'The machine is shared: other processes (tests, builds) ran during this benchmark, so absolute numbers',
     'are noisy. Every contender runs interleaved in each round, so load hits them alike; the ratios are more',

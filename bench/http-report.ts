@@ -1,9 +1,9 @@
 /** The HTTP benchmark's report: machine, settings, one table per database, and the issue's targets. */
-import os from 'node:os';
 import { pageSize, seededTasks } from './http-checks.ts';
 import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
 import type { LoadSummary } from './http-load.ts';
 import type { DatabaseTarget, HttpBenchSettings } from './http-settings.ts';
+import { codeRevision, machineLines } from './machine.ts';
 
 export type DatabaseResult = {
   target: DatabaseTarget;
@@ -157,18 +157,6 @@ function informationalTargets(result: DatabaseResult): string {
   ].join('\n');
 }
 
-function machine(loadBefore: number[], loadAfter: number[]): string {
-  const cpus = os.cpus();
-  const load = (values: number[]) => values.map((l) => fixed(l)).join(' / ');
-  return [
-    `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} logical cores`,
-    `- Memory: ${fixed(os.totalmem() / 2 ** 30, 1)} GiB`,
-    `- Node ${process.version}`,
-    `- OS: ${os.type()} ${os.release()} ${os.arch()}`,
-    `- Load average (1/5/15 min) before: ${load(loadBefore)}, after: ${load(loadAfter)}`,
-  ].join('\n');
-}
-
 export function renderReport(input: ReportInput): string {
   const { settings } = input;
   const minutes = (input.finishedAt.getTime() - input.startedAt.getTime()) / 60_000;
@@ -176,12 +164,12 @@ export function renderReport(input: ReportInput): string {
   return [
     `# HTTP benchmark, ${input.startedAt.toISOString()}`,
     '',
-    `Reproduce from the repository root with \`${input.command}\` (the run took ${fixed(minutes, 1)} min).`,
+    `Measured on commit ${codeRevision()}. Reproduce from the repository root with \`${input.command}\` (the run took ${fixed(minutes, 1)} min).`,
     '',
     ...input.skipped.flatMap((line) => [`> **${line}**`, '']),
     '## Machine',
     '',
-    machine(input.loadBefore, input.loadAfter),
+    machineLines(input.loadBefore, input.loadAfter),
     '',
     'What shares the CPU: autocannon runs in the benchmark process; the auth service and each tasks service run in',
     'child processes of their own (one tasks process per contender, idle while another is measured); Postgres runs',
