@@ -15,8 +15,8 @@ import { createVerifier } from '@tessera/guard';
 import type { Algorithm } from '@tessera/guard';
 import { b64url, generateTestKey, hmacToken, signToken } from '@tessera/guard/testing';
 import { measure } from './guard-harness.ts';
-import { codeRevision, machineLines } from './machine.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
+import { codeRevision, machineLines } from './machine.ts';
 
 const issuer = 'http://localhost:3000';
 const audience = 'tessera';
