@@ -42,17 +42,8 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   // In flight means "the app's handler has not settled", not "the response is open": a client that disconnects
   // closes its response at once while the handler may still be using the database that onShutdown closes.
   const handlers = new HandlerTracker();
-  let shuttingDown = false;
   const server = createAdaptorServer({
-    fetch: async (request, env) => {
-      const response = await handlers.track(() => app.fetch(request, env as HttpBindings));
-      // @hono/node-server writes the head after this returns: while shutting down, it tells a keep-alive client
-      // to go, and Node closes the connection once the response is sent. Nothing is kept per request otherwise:
-      // a Set of open responses, with a 'close' listener on each, cost the process ~2 KB of promoted garbage per
-      // request under load (bench/README.md, "Why the p99 moves between runs").
-      if (shuttingDown) closeAfterResponse((env as HttpBindings).outgoing);
-      return response;
-    },
+    fetch: (request, env) => handlers.track(() => app.fetch(request, env as HttpBindings), (env as HttpBindings).outgoing),
     port,
     hostname,
   }) as Server;
@@ -65,12 +56,12 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   logger.info({ url, port: boundPort }, 'listening');
 
   async function shutdown(): Promise<void> {
-    shuttingDown = true;
+    handlers.draining = true;
     removeSignalHandlers();
     logger.info({ inFlight: handlers.running }, 'shutting down: no new connections, draining requests in flight');
     // Resolves once every connection is gone: in-flight requests answered, idle keep-alive sockets closed.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Idle sockets are closed now. Responses finished from here on say `Connection: close` (above); one whose head
+    // Idle sockets are closed now. Responses finished from here on say `Connection: close` (`track`); one whose head
     // was already out when shutdown began leaves its socket idle when it ends, and the next sweep closes it.
     server.closeIdleConnections();
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
@@ -117,17 +108,28 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   return { url, port: boundPort, close };
 }
 
-/** Counts the app's handlers that have not settled yet, and tells when none is left. */
+/**
+ * Counts the app's handlers that have not settled yet, and tells when none is left. Nothing is kept per request:
+ * a Set of open responses, with a 'close' listener on each, cost the process ~2 KB of promoted garbage per request
+ * under load (bench/README.md, "Why the p99 moves between runs").
+ */
 class HandlerTracker {
   running = 0;
+  /** Shutdown has begun: every response whose handler settles from now on closes its connection. */
+  draining = false;
   #waiters: (() => void)[] = [];
 
-  /** Calls `handle` and counts it as running until the response (or the error) it returns has settled. */
-  async track(handle: () => Response | Promise<Response>): Promise<Response> {
+  /**
+   * Calls `handle` and counts it as running until the response (or the error) it returns has settled. While
+   * draining, `outgoing` then gets `Connection: close`: @hono/node-server writes the head only after this settles,
+   * and Node closes a keep-alive connection once such a response is sent.
+   */
+  async track(handle: () => Response | Promise<Response>, outgoing: ServerResponse): Promise<Response> {
     this.running++;
     try {
       return await handle();
     } finally {
+      if (this.draining) closeAfterResponse(outgoing);
       this.running--;
       if (this.running === 0) for (const resolve of this.#waiters.splice(0)) resolve();
     }
