@@ -86,16 +86,6 @@ export function commaListSchema() {
   );
 }
 
-/** A TCP port, 0–65535, given as a string of digits (0 asks the OS for an ephemeral port). */
-export function portSchema() {
-  return z
-    .string()
-    .trim()
-    .regex(/^\d{1,5}$/, { message: 'must be an integer from 0 to 65535' })
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(65_535, { message: 'must be an integer from 0 to 65535' }));
-}
-
 /** A whole number from `min` to `max`, given as a string of digits: a pool size, a count of workers. */
 export function countSchema({ min, max }: { min: number; max: number }) {
   const message = `must be an integer from ${min} to ${max}`;
@@ -105,6 +95,11 @@ export function countSchema({ min, max }: { min: number; max: number }) {
     .regex(/^\d{1,9}$/, { message })
     .transform(Number)
     .pipe(z.number().int().min(min, { message }).max(max, { message }));
+}
+
+/** A TCP port, 0–65535, given as a string of digits (0 asks the OS for an ephemeral port). */
+export function portSchema() {
+  return countSchema({ min: 0, max: 65_535 });
 }
 
 /** `NODE_ENV`: `development`, `test` or `production`; default `development`. */
