@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
+import { DatabaseUnavailableError } from './database-errors.ts';
 import type { TasksDb } from './database.ts';
 
 /** A result row in column order (`select a, b` → `[a, b]`): no per-row mapping by the driver. */
@@ -8,17 +9,25 @@ export type ResultRow = readonly unknown[];
 /** Options of {@link runStatement}. */
 export type RunStatementOptions = {
   /**
-   * The caller gave up (its deadline passed). A statement still waiting to be sent then leaves the queue unsent,
-   * rather than writing after the client was already told 503. One already sent runs to its end or to the
-   * pool's `statement_timeout`; being one transaction, it is written whole or not at all.
+   * How long the caller waits for the answer, in milliseconds, before the call fails with
+   * {@link DatabaseUnavailableError}. A statement still waiting to be sent then leaves the queue unsent, rather than
+   * writing after the client was already told 503. One already sent runs to its end or to the pool's
+   * `statement_timeout`; being one transaction, it is written whole or not at all. Default: no deadline.
    */
-  signal?: AbortSignal;
+  deadlineMs?: number;
   /**
    * The statement only reads. A read may be pipelined behind others on a busy connection: sent late, it changes
    * nothing. A write is sent only to a connection with nothing else in flight. Default false.
    */
   readOnly?: boolean;
 };
+
+/**
+ * One call's deadline, as the queue sees it: what to do when it passes (leave the queue), while the statement
+ * waits there. A plain object and one timer per call: an `AbortController` and a `Promise.race` cost the tasks
+ * service ~12% of its CPU per request under load (docs/decisions.md).
+ */
+type Deadline = { onPass: ((error: Error) => void) | undefined };
 
 /** How many statements may be in flight on one connection when all of them are reads. */
 const READ_PIPELINE_DEPTH = 8;
@@ -34,7 +43,7 @@ type Waiter = { readOnly: boolean; admit: () => void };
  * - reads are admitted up to {@link READ_PIPELINE_DEPTH} per connection: pipelining lets a few connections carry
  *   the load, with one write and one wake-up on each side for several statements;
  * - the others wait here, first come first served (a waiting write holds back the reads behind it), and a
- *   caller that gives up leaves the queue unsent.
+ *   statement whose deadline passes leaves the queue unsent.
  * Other users of the pool, the readiness ping, are not counted: at worst a write goes out behind a `select 1`.
  * (postgres-js's `reserve()` would give a statement a connection of its own, but it hangs on a new connection
  * once `fetch_types` is off: see `@tessera/db`.)
@@ -48,8 +57,8 @@ class Admission {
     this.#connections = connections;
   }
 
-  /** Resolves once the statement may be sent; rejects with the signal's reason if the caller gives up first. */
-  enter(readOnly: boolean, signal: AbortSignal | undefined): Promise<void> | undefined {
+  /** Resolves once the statement may be sent; rejects with the deadline's error if it passes first. */
+  enter(readOnly: boolean, deadline: Deadline | undefined): Promise<void> | undefined {
     if (this.#waiting.length === 0 && this.#fits(readOnly)) {
       this.#inFlight += 1;
       return undefined;
@@ -58,17 +67,18 @@ class Admission {
       const waiter: Waiter = {
         readOnly,
         admit: () => {
-          signal?.removeEventListener('abort', leave);
+          if (deadline !== undefined) deadline.onPass = undefined;
           resolve();
         },
       };
-      const leave = () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-        reject(signal?.reason);
-        // A write that leaves from the head of the queue may have been holding reads back.
-        this.#admitWaiting();
-      };
-      signal?.addEventListener('abort', leave, { once: true });
+      if (deadline !== undefined) {
+        deadline.onPass = (error) => {
+          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+          reject(error);
+          // A write that leaves from the head of the queue may have been holding reads back.
+          this.#admitWaiting();
+        };
+      }
       this.#waiting.push(waiter);
     });
   }
@@ -115,14 +125,35 @@ function driverOf(db: TasksDb): Driver {
  * answer. postgres-js's `unsafe()` does not prepare by default: it would send Parse and Describe, wait for the
  * parameter types, and only then Bind and Execute, so two round trips and a fresh parse and plan on every call.
  */
-export async function runStatement(db: TasksDb, text: string, params: readonly unknown[], { signal, readOnly = false }: RunStatementOptions = {}): Promise<ResultRow[]> {
-  signal?.throwIfAborted();
+export function runStatement(db: TasksDb, text: string, params: readonly unknown[], { deadlineMs, readOnly = false }: RunStatementOptions = {}): Promise<ResultRow[]> {
   const driver = driverOf(db);
+  if (deadlineMs === undefined) return execute(driver, text, params, readOnly, undefined);
+  const deadline: Deadline = { onPass: undefined };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new DatabaseUnavailableError(`the database did not answer within ${deadlineMs} ms`);
+      deadline.onPass?.(error);
+      reject(error);
+    }, deadlineMs);
+    execute(driver, text, params, readOnly, deadline).then(
+      (rows) => {
+        clearTimeout(timer);
+        resolve(rows);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function execute(driver: Driver, text: string, params: readonly unknown[], readOnly: boolean, deadline: Deadline | undefined): Promise<ResultRow[]> {
   if (driver.kind === 'pglite') {
-    // In-process, one connection: no pool to wait for, so nothing to check after waiting.
+    // In-process, on this thread: no pool to wait for, and no timer fires while a statement runs.
     return (await driver.client.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows;
   }
-  await driver.admission.enter(readOnly, signal);
+  await driver.admission.enter(readOnly, deadline);
   try {
     return (await driver.client.unsafe(text, params as never[], { prepare: true }).values()) as unknown as ResultRow[];
   } finally {

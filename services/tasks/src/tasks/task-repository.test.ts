@@ -129,6 +129,8 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
       const writes = await Promise.allSettled([tasks.create({ title: 'late' }), tasks.update(task.id, { title: 'late' }), tasks.delete(task.id)]);
       expect(writes.map((write) => write.status === 'rejected' && write.reason instanceof DatabaseUnavailableError)).toEqual([true, true, true]);
       await busy;
+      // Queued behind anything still waiting on the write pool: once it answers, a late write would have landed.
+      await runStatement(busyDatabase().db, 'select 1', []);
       expect((await TaskRepository.forSubject(busyDatabase(), alice).list({ limit: 200 })).items.map((item) => item.title)).toEqual(['before']);
     });
   });

@@ -131,24 +131,13 @@ export class TaskRepository {
    * database is not there" into one error type.
    */
   async #run(statement: string, params: readonly unknown[], { readOnly }: { readOnly: boolean }): Promise<ResultRow[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new AbortController();
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new DatabaseUnavailableError(`the database did not answer within ${this.#deadlineMs} ms`);
-        gaveUp.abort(error);
-        reject(error);
-      }, this.#deadlineMs);
-    });
     try {
       const pool = readOnly ? this.#reads : this.#writes;
-      return await Promise.race([runStatement(pool, statement, [this.#subject, ...params], { signal: gaveUp.signal, readOnly }), deadline]);
+      return await runStatement(pool, statement, [this.#subject, ...params], { deadlineMs: this.#deadlineMs, readOnly });
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) throw error;
       if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError('the database is unavailable', { cause: error });
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
