@@ -6,7 +6,6 @@
 import { createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
 import { Jwt } from 'hono/utils/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
@@ -16,7 +15,7 @@ import type { Algorithm } from '@tessera/guard';
 import { b64url, generateTestKey, hmacToken, signToken } from '@tessera/guard/testing';
 import { measure } from './guard-harness.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
-import { codeRevision, machineLines } from './machine.ts';
+import { codeRevision, machineLines, watchMachine } from './machine.ts';
 
 const issuer = 'http://localhost:3000';
 const audience = 'tessera';
@@ -191,7 +190,7 @@ function targets(all: readonly CaseResult[]): Target[] {
 export async function main(args: readonly string[] = []): Promise<void> {
   const quick = args.includes('--quick') || args.includes('quick');
   const harness: HarnessOptions = quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 15, roundMs: 60, warmupMs: 250 };
-  const loadBefore = os.loadavg();
+  const endWatch = watchMachine();
   const startedAt = new Date();
   const all: CaseResult[] = [];
   for (const alg of cases) {
@@ -203,7 +202,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
     all.push(result);
     process.stdout.write(`${table(result)}\n\n`);
   }
-  const loadAfter = os.loadavg();
+  const machine = endWatch();
   const checks = targets(all);
   const date = startedAt.toISOString().slice(0, 10);
   const report = [
@@ -213,7 +212,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
     '',
     '## Machine',
     '',
-    machineLines(loadBefore, loadAfter),
+    machineLines(machine),
     '',
     'The machine is shared: other processes (tests, builds) ran during this benchmark, so absolute numbers',
     'are noisy. Every contender runs interleaved in each round, so load hits them alike; the ratios are more',

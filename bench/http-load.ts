@@ -3,6 +3,7 @@
  * so every response time is recorded here and the percentiles are computed exactly over all of them.
  */
 import autocannon from 'autocannon';
+import type { CpuTimes } from './machine.ts';
 
 export type LoadOptions = {
   url: string;
@@ -55,8 +56,8 @@ export function runLoad({ url, headers, connections, durationSeconds }: LoadOpti
 /** CPU time (user + system) the servers' processes used during a run, in microseconds. */
 export type ServerCpu = { tasks: number; auth: number };
 
-/** A measured run with the servers' CPU time over it. */
-export type MeasuredRun = LoadRun & { cpu: ServerCpu };
+/** A measured run with the servers' CPU time over it, and the machine's (for its steal). */
+export type MeasuredRun = LoadRun & { cpu: ServerCpu; machine: CpuTimes | undefined };
 
 /** One contender's figures over all of its measured runs. */
 export type LoadSummary = {
@@ -77,6 +78,8 @@ export type LoadSummary = {
    * it counts the work done, not the share of the cores the servers got.
    */
   cpuPerRequest: ServerCpu;
+  /** The machine's CPU time over the measured runs (`undefined` without `/proc/stat`): how much of it was stolen. */
+  machine: CpuTimes | undefined;
 };
 
 /** The value below which `fraction` of the sorted values lie (nearest rank). */
@@ -111,5 +114,8 @@ export function summarize(runs: readonly MeasuredRun[]): LoadSummary {
       tasks: runs.reduce((sum, run) => sum + run.cpu.tasks, 0) / responses,
       auth: runs.reduce((sum, run) => sum + run.cpu.auth, 0) / responses,
     },
+    machine: runs.every((run) => run.machine !== undefined)
+      ? { steal: runs.reduce((sum, run) => sum + run.machine!.steal, 0), total: runs.reduce((sum, run) => sum + run.machine!.total, 0) }
+      : undefined,
   };
 }

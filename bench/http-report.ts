@@ -3,7 +3,7 @@ import { pageSize, seededTasks } from './http-checks.ts';
 import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
 import type { LoadSummary } from './http-load.ts';
 import type { DatabaseTarget, HttpBenchSettings } from './http-settings.ts';
-import { codeRevision, machineLines } from './machine.ts';
+import { codeRevision, machineLines, stealText, type MachineWindow } from './machine.ts';
 
 export type DatabaseResult = {
   target: DatabaseTarget;
@@ -17,8 +17,7 @@ export type ReportInput = {
   finishedAt: Date;
   settings: HttpBenchSettings;
   command: string;
-  loadBefore: number[];
-  loadAfter: number[];
+  machine: MachineWindow;
   results: DatabaseResult[];
   /** Loud lines for halves that did not run. */
   skipped: string[];
@@ -101,7 +100,8 @@ export function targetChecks(results: readonly DatabaseResult[], connections: nu
       verdict: p99 < 10 ? 'PASS' : 'FAIL',
       detail:
         `${fixed(p99)} ms (per round: ${fixed(Math.min(...p99PerRun))} to ${fixed(Math.max(...p99PerRun))} ms, ${roundsUnder} of ${p99PerRun.length} rounds under 10 ms); ` +
-        `the no-auth floor's p99: ${fixed(summaryOf(postgres, 'no-auth').p99)} ms`,
+        `the no-auth floor's p99: ${fixed(summaryOf(postgres, 'no-auth').p99)} ms; ` +
+        `tasks CPU ${fixed(summaryOf(postgres, 'guard-cache').cpuPerRequest.tasks, 0)} µs per request and ${stealText(summaryOf(postgres, 'guard-cache').machine)} CPU steal during its runs`,
     },
     {
       name: '≥ 5× the throughput of session delegation (guard with cache)',
@@ -128,6 +128,7 @@ function resultTable(result: DatabaseResult): string {
       String(s.non2xx),
       fixed(s.cpuPerRequest.tasks, 0),
       fixed(s.cpuPerRequest.auth, 0),
+      stealText(s.machine),
       `${fixed(s.requestsPerSecond / floor)}×`,
       `${fixed(s.requestsPerSecond / delegation)}×`,
     ];
@@ -138,8 +139,8 @@ function resultTable(result: DatabaseResult): string {
     '',
     `Tasks database: ${result.target === 'postgres' ? 'a fresh Postgres database per contender (postgres-js, the default pools: 2 read and 4 write connections)' : 'PGlite persisted under a fresh temporary DATA_DIR per contender (the embedded default)'}. Auth database: ${result.authDatabase}.`,
     '',
-    '| contender | req/s | req/s per round (min–max) | p50 ms | p95 ms | p99 ms | responses | errors | non-2xx | tasks CPU µs/req | auth CPU µs/req | req/s vs no-auth floor | req/s vs session delegation |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| contender | req/s | req/s per round (min–max) | p50 ms | p95 ms | p99 ms | responses | errors | non-2xx | tasks CPU µs/req | auth CPU µs/req | CPU steal | req/s vs no-auth floor | req/s vs session delegation |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     informationalTargets(result),
@@ -169,7 +170,7 @@ export function renderReport(input: ReportInput): string {
     ...input.skipped.flatMap((line) => [`> **${line}**`, '']),
     '## Machine',
     '',
-    machineLines(input.loadBefore, input.loadAfter),
+    machineLines(input.machine),
     '',
     'What shares the CPU: autocannon runs in the benchmark process; the auth service and each tasks service run in',
     'child processes of their own (one tasks process per contender, idle while another is measured); Postgres runs',
@@ -187,6 +188,8 @@ export function renderReport(input: ReportInput): string {
     '  per response (`process.cpuUsage()` read over IPC before and after each run). It counts the work a request costs',
     '  the services, whatever share of the cores they got, so it is steadier than req/s on a busy machine. Postgres\'s',
     '  own backends and autocannon are not in it.',
+    '- CPU steal: the share of the machine\'s CPU time during the measured runs in which its vCPUs were ready to run but',
+    '  the host ran other guests (`/proc/stat`). Above a few percent, the machine is being shared, and every figure suffers.',
     '- Tasks services: `NODE_ENV=production`, `LOG_LEVEL=warn` (no access-log line per request), JWKS mode, EdDSA user tokens (1 h TTL)',
     '- Auth service: `startTestAuthService` (real Better Auth, bearer plugin; Better Auth\'s rate limiter is off outside production)',
     '',

@@ -13,6 +13,7 @@ import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
 import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady, type ContenderTarget } from './http-checks.ts';
 import { contenders, type ContenderId } from './http-contenders.ts';
 import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
+import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 import { startChild, type ChildServer } from './http-processes.ts';
 import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
 import { parseSettings, type DatabaseTarget, type HttpBenchSettings } from './http-settings.ts';
@@ -93,14 +94,16 @@ async function measure(targets: readonly RunningContender[], auth: ChildServer<u
     const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
     for (const target of order) {
       const [tasksBefore, authBefore] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
+      const machineBefore = cpuTimes();
       const loaded = await load(target, settings.durationSeconds);
+      const machine = cpuTimesBetween(machineBefore, cpuTimes());
       await pause(settleMs);
       const [tasksAfter, authAfter] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
-      const run: MeasuredRun = { ...loaded, cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore } };
+      const run: MeasuredRun = { ...loaded, cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore }, machine };
       runs.get(target.spec.id)!.push(run);
       const rps = Math.round(run.responses / run.seconds);
       const cpu = Math.round((run.cpu.tasks + run.cpu.auth) / Math.max(1, run.responses));
-      log(`  round ${round + 1}/${settings.rounds} ${target.spec.label}: ${rps} req/s, ${cpu} µs server CPU/req, ${run.errors} errors, ${run.non2xx} non-2xx`);
+      log(`  round ${round + 1}/${settings.rounds} ${target.spec.label}: ${rps} req/s, ${cpu} µs server CPU/req, ${stealText(machine)} CPU steal, ${run.errors} errors, ${run.non2xx} non-2xx`);
     }
   }
   return runs;
@@ -143,7 +146,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
   // `@tessera/db/testing` creates its databases on the server of TEST_DATABASE_URL.
   process.env.TEST_DATABASE_URL = settings.postgresUrl;
   const startedAt = new Date();
-  const loadBefore = os.loadavg();
+  const endWatch = watchMachine();
   log(
     `HTTP benchmark: ${settings.connections} connections, warm-up ${settings.warmupSeconds} s, ${settings.rounds} × ${settings.durationSeconds} s measured per contender, on ${settings.databases.join(' and ')}`,
   );
@@ -158,9 +161,9 @@ export async function main(args: readonly string[] = []): Promise<void> {
     }
     results.push(await benchDatabase(target, settings));
   }
-  const loadAfter = os.loadavg();
+  const machine = endWatch();
   const command = ['npm run bench -- http', ...args.map(withoutPassword)].join(' ');
-  const report = renderReport({ startedAt, finishedAt: new Date(), settings, command, loadBefore, loadAfter, results, skipped });
+  const report = renderReport({ startedAt, finishedAt: new Date(), settings, command, machine, results, skipped });
   if (!settings.quick) {
     const dir = new URL('./results/', import.meta.url);
     mkdirSync(dir, { recursive: true });
