@@ -13,11 +13,11 @@ import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
 import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady, type ContenderTarget } from './http-checks.ts';
 import { contenders, type ContenderId } from './http-contenders.ts';
 import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
-import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 import { startChild, type ChildServer } from './http-processes.ts';
 import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
 import { parseSettings, type DatabaseTarget, type HttpBenchSettings } from './http-settings.ts';
 import type { TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
+import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
