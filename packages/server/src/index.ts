@@ -1,3 +1,5 @@
+export { apiDocs } from './api-docs.ts';
+export type { ApiDocsOptions } from './api-docs.ts';
 export { createApp } from './app.ts';
 export { createRouter } from './router.ts';
 export type { CreateAppOptions } from './app.ts';

@@ -58,6 +58,7 @@ describe('service routes', () => {
     const docs = await fetch(`${service.url}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
   it('puts every JWT_AUDIENCE entry into an array aud claim of user tokens', async () => {

@@ -1,6 +1,5 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { bearerAuth, createVerifier, type GuardVariables, type Verifier } from '@tessera/guard';
-import { createApp, createLogger, createMetrics, type Logger } from '@tessera/server';
+import { apiDocs, createApp, createLogger, createMetrics, type Logger } from '@tessera/server';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
@@ -102,7 +101,7 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
     openapi: '3.1.0',
     info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Tessera tasks API' }));
+  app.route('/', apiDocs({ title: 'Tessera tasks API' }));
   return routes;
 }
 

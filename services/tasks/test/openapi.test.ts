@@ -93,11 +93,17 @@ describe('OpenAPI description and the authenticate hook', () => {
     expect(spec.components.schemas.Task?.required?.sort()).toEqual(Object.keys(task).sort());
   });
 
-  it('serves a docs page that reads /openapi.json', async () => {
+  it('serves a docs page, and everything it loads, itself: Swagger UI reading /openapi.json', async () => {
     const response = await service.app.request('/docs');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toContain('/openapi.json');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const references = [...(await response.text()).matchAll(/\b(?:src|href)="([^"]*)"/g)].map((match) => match[1]!);
+    expect(references.length).toBeGreaterThanOrEqual(3);
+    const assets = await Promise.all(references.map((reference) => service.app.request(reference)));
+    expect(assets.map((asset) => asset.status)).toEqual(references.map(() => 200));
+    const init = await assets[references.findIndex((reference) => reference.endsWith('/init.js'))]!.text();
+    expect(init).toContain('"url":"/openapi.json"');
   });
 
   it('lets the authenticate hook replace the guard: no verifier, and readiness checks only the database', async () => {

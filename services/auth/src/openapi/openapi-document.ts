@@ -1,5 +1,5 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
+import { apiDocs } from '@tessera/server';
 import type { AuthConfig } from '../config.ts';
 
 /** The part of Better Auth's generated OpenAPI document this service republishes. */
@@ -65,5 +65,5 @@ export function openApiRoutes(sources: OpenApiSources): Hono {
       });
       return c.json(await document);
     })
-    .get('/docs', swaggerUI({ url: '/openapi.json', title: 'Tessera auth API' }));
+    .route('/', apiDocs({ title: 'Tessera auth API' }));
 }
