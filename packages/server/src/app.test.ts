@@ -141,6 +141,21 @@ describe('createApp', () => {
       expect(await response.json()).toMatchObject({ code: 'unsupported_media_type' });
     });
 
+    it('answers a content-encoded body with 415 unsupported_media_type and Accept-Encoding: identity', async () => {
+      const { app } = buildApp();
+      const post = (encoding: string) =>
+        app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: JSON.stringify({ title: 'x' }) });
+      for (const encoding of ['gzip', 'br', 'deflate', 'GZIP', 'gzip, identity']) {
+        const response = await post(encoding);
+        expect(response.status, encoding).toBe(415);
+        expect(response.headers.get('accept-encoding')).toBe('identity');
+        expect(await response.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+      }
+      // No encoding at all, spelled out.
+      expect((await post('identity')).status).toBe(201);
+      expect((await post('Identity ')).status).toBe(201);
+    });
+
     it('answers a body over the limit with 413 payload_too_large', async () => {
       const response = await buildApp({ bodyLimit: 100 }).app.request('/v1/tasks', {
         method: 'POST',
