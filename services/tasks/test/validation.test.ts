@@ -56,6 +56,8 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['a dueAt without a time zone', { title: 'ok', dueAt: '2026-12-01T09:00:00' }, ['dueAt']],
       ['a title with U+0000', { title: 'a\u0000b' }, ['title']],
       ['a description with U+0000', { title: 'ok', description: 'x\u0000' }, ['description']],
+      ['a title with a lone surrogate', { title: 'a\ud800' }, ['title']],
+      ['a description with a lone surrogate', { title: 'ok', description: '\udc00x' }, ['description']],
       ['a dueAt in year 0', { title: 'ok', dueAt: '0000-01-01T00:00:00Z' }, ['dueAt']],
       ['a dueAt past year 9999 in UTC', { title: 'ok', dueAt: '9999-12-31T23:59:59-14:00' }, ['dueAt']],
       ['an unknown field', { title: 'ok', priority: 'high' }, ['priority']],
@@ -79,6 +81,17 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
     it('refuses a body that is not declared as JSON with 415 unsupported_media_type', async () => {
       const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       await expectProblem(response, 415, 'unsupported_media_type');
+    });
+
+    it('refuses a compressed body with 415 unsupported_media_type, not as malformed JSON', async () => {
+      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'x' }, headers: { 'content-encoding': 'gzip' } });
+      await expectProblem(response, 415, 'unsupported_media_type');
+      expect(response.headers.get('accept-encoding')).toBe('identity');
+    });
+
+    it('keeps characters outside the Basic Multilingual Plane (surrogate pairs) exactly as sent', async () => {
+      const created = await createTask(stack, jwt, { title: 'Launch 🚀 𝔗essera', description: '🎉' });
+      expect(created).toMatchObject({ title: 'Launch 🚀 𝔗essera', description: '🎉' });
     });
 
     it('refuses malformed JSON with 400 invalid_json', async () => {
@@ -155,6 +168,13 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['limit=201', ['limit']],
       ['limit=abc', ['limit']],
       ['limit=1.5', ['limit']],
+      ['limit=1e1', ['limit']],
+      ['limit=0x10', ['limit']],
+      ['limit=%205', ['limit']],
+      ['limit=5.0', ['limit']],
+      ['limit=%2B5', ['limit']],
+      ['limit=-1', ['limit']],
+      ['limit=', ['limit']],
       ['status=blocked', ['status']],
       ['cursor=not-a-cursor', ['cursor']],
       [`cursor=${Buffer.from('[1,"2026-01-01T00:00:00.000000Z","x"]').toString('base64url')}`, ['cursor']],

@@ -7,8 +7,23 @@ export const TaskStatusSchema = z.enum(taskStatuses).openapi('TaskStatus', { exa
 
 // Postgres `text` cannot hold U+0000: without this check the insert fails in the database, a 500.
 const noNul = (value: string) => !value.includes('\u0000');
-const titleSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine(noNul, 'must not contain U+0000');
-const descriptionSchema = z.string().max(5_000, 'must be at most 5000 characters').refine(noNul, 'must not contain U+0000').nullable();
+// A lone surrogate (JSON allows `"\ud800"`) is no character: stored as UTF-8 it would silently become U+FFFD.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (value: string) => !loneSurrogate.test(value);
+const WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
+const titleSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine(noNul, 'must not contain U+0000')
+  .refine(wellFormed, WELL_FORMED);
+const descriptionSchema = z
+  .string()
+  .max(5_000, 'must be at most 5000 characters')
+  .refine(noNul, 'must not contain U+0000')
+  .refine(wellFormed, WELL_FORMED)
+  .nullable();
 // Years 1–9999 in UTC: Postgres refuses year 0 (a 500 otherwise), and a later year is no ISO 8601 date-time
 // without an expanded-year sign, so the API could not answer it in the format it promises.
 const dueAtSchema = z.iso
@@ -70,14 +85,17 @@ export const UpdateTaskSchema = z
   })
   .openapi('UpdateTask');
 
+const LIMIT_RANGE = 'must be an integer from 1 to 200';
+
 /** `?status=&limit=&cursor=` of a list. */
 export const ListTasksQuerySchema = z.strictObject({
   status: TaskStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  limit: z.coerce
-    .number({ error: 'must be an integer from 1 to 200' })
-    .int('must be an integer from 1 to 200')
-    .min(1, 'must be an integer from 1 to 200')
-    .max(200, 'must be an integer from 1 to 200')
+  // Decimal digits only: `z.coerce.number()` would also take `1e1`, `0x10`, ` 5` and `5.0`.
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, LIMIT_RANGE)
+    .transform(Number)
+    .pipe(z.number().min(1, LIMIT_RANGE).max(200, LIMIT_RANGE))
     .default(50)
     .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 200, default: 50 }),
   cursor: z
