@@ -45,10 +45,16 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** A file of `swagger-ui-dist`, read on first use and kept. */
-function distFile(name: string): () => Buffer {
-  let contents: Buffer | undefined;
-  return () => (contents ??= readFileSync(join(swaggerUiDist, name)));
+/** A file of `swagger-ui-dist`, read on first use and kept (answered as a view of it, never copied). */
+function distFile(name: string): () => Uint8Array<ArrayBuffer> {
+  let contents: Uint8Array<ArrayBuffer> | undefined;
+  return () => {
+    if (contents === undefined) {
+      const file = readFileSync(join(swaggerUiDist, name));
+      contents = new Uint8Array(file.buffer as ArrayBuffer, file.byteOffset, file.byteLength);
+    }
+    return contents;
+  };
 }
 
 /**
@@ -84,8 +90,8 @@ export function apiDocs({ title, path = '/docs', specUrl = '/openapi.json' }: Ap
   const init = `window.ui = SwaggerUIBundle(${JSON.stringify({ url: specUrl, dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null })});\n`;
 
   const cachedForGood = 'public, max-age=31536000, immutable';
-  const answer = (c: Context, body: string | Buffer, contentType: string, cacheControl: string) =>
-    c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': cacheControl });
+  const answer = (c: Context, body: string | Uint8Array<ArrayBuffer>, contentType: string, cacheControl: string) =>
+    c.body(body, 200, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': cacheControl });
   const bundle = distFile('swagger-ui-bundle.js');
   const styles = distFile('swagger-ui.css');
   const icon = distFile('favicon-32x32.png');
