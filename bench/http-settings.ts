@@ -15,6 +15,11 @@ export type HttpBenchSettings = {
   warmupSeconds: number;
   /** `rounds=`, `HTTP_BENCH_ROUNDS`: measured runs per contender, interleaved, order rotating. Default 4. */
   rounds: number;
+  /**
+   * `processes=`, `HTTP_BENCH_PROCESSES`: tasks processes per contender, each on its own database; round `r` is
+   * measured on process `r mod processes`. Default 2 (1 in a quick run); at most `rounds`.
+   */
+  processes: number;
   /** `db=`, `HTTP_BENCH_DB`: `pglite`, `postgres` or both (comma-separated). Default both. */
   databases: DatabaseTarget[];
   /** `postgres=`, `TEST_DATABASE_URL`: the server to create fresh databases on. Default `postgres://postgres@127.0.0.1:5432/test`. */
@@ -23,9 +28,9 @@ export type HttpBenchSettings = {
   quick: boolean;
 };
 
-const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds: 4 };
+const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds: 4, processes: 2 };
 
-const settingNames = ['connections', 'duration', 'warmup', 'rounds', 'db', 'postgres'] as const;
+const settingNames = ['connections', 'duration', 'warmup', 'rounds', 'processes', 'db', 'postgres'] as const;
 
 /** `name=value` or `--name=value`, the last one given. */
 function flag(args: readonly string[], name: string): string | undefined {
@@ -55,11 +60,15 @@ export function parseSettings(args: readonly string[], env: NodeJS.ProcessEnv = 
   if (stray.length > 0) throw new Error(`unknown argument(s): ${stray.join(' ')}; known: quick, ${settingNames.map((name) => `${name}=…`).join(' ')}`);
   const quick = args.includes('quick') || args.includes('--quick');
   const pick = (name: string, variable: string) => flag(args, name) ?? env[variable];
+  const rounds = quick ? 1 : positiveInteger('rounds', pick('rounds', 'HTTP_BENCH_ROUNDS'), defaults.rounds);
+  const processes = quick ? 1 : positiveInteger('processes', pick('processes', 'HTTP_BENCH_PROCESSES'), Math.min(defaults.processes, rounds));
+  if (processes > rounds) throw new Error(`processes must be at most rounds (${rounds}), got ${processes}: a process without a round is never measured`);
   return {
     connections: positiveInteger('connections', pick('connections', 'HTTP_BENCH_CONNECTIONS'), defaults.connections),
     durationSeconds: quick ? 1 : positiveInteger('duration', pick('duration', 'HTTP_BENCH_DURATION'), defaults.durationSeconds),
     warmupSeconds: quick ? 1 : positiveInteger('warmup', pick('warmup', 'HTTP_BENCH_WARMUP'), defaults.warmupSeconds),
-    rounds: quick ? 1 : positiveInteger('rounds', pick('rounds', 'HTTP_BENCH_ROUNDS'), defaults.rounds),
+    rounds,
+    processes,
     databases: databaseList(pick('db', 'HTTP_BENCH_DB')),
     postgresUrl: pick('postgres', 'TEST_DATABASE_URL')?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
     quick,

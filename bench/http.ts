@@ -3,7 +3,7 @@
  * tasks services, for each contender of `http-contenders.ts`, on the embedded default (PGlite) and on
  * Postgres. Run with `npm run bench -- http [flags]`; writes `bench/results/http-<date>.md`.
  *
- * The auth service and one tasks service per contender run in child processes; autocannon runs here.
+ * The auth service and the tasks services (two per contender by default) run in child processes; autocannon runs here.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createTestDatabase } from '@tessera/db/testing';
 import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
 import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady, type ContenderTarget } from './http-checks.ts';
-import { contenders, type ContenderId } from './http-contenders.ts';
+import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
 import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
 import { startChild, type ChildServer } from './http-processes.ts';
 import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
@@ -51,48 +51,59 @@ async function freshDatabase(target: DatabaseTarget, cleanups: Cleanups): Promis
   return database.url;
 }
 
-/** A contender's tasks service, with its process's CPU time. */
-type RunningContender = ContenderTarget & { cpuMicros(): Promise<number> };
+/** One tasks process of a contender, with its CPU time. */
+type RunningProcess = ContenderTarget & { cpuMicros(): Promise<number> };
 
-/** Starts the auth service and one tasks service per contender, each on its own fresh database. */
-async function startServers(target: DatabaseTarget, cleanups: Cleanups) {
+/** A contender's tasks processes: round `r` is measured on `processes[r % processes.length]`. */
+type RunningContender = { spec: ContenderSpec; processes: RunningProcess[] };
+
+/**
+ * Starts the auth service and `processes` tasks services per contender, each on its own fresh database. Several
+ * processes per contender, because one process's luck lasts as long as it does: a Node process settles into a
+ * garbage-collector mode under load (see the README), and one contender whose only process landed in the bad mode
+ * would look slower in every round.
+ */
+async function startServers(target: DatabaseTarget, processes: number, cleanups: Cleanups) {
   const authDatabase = (await freshDatabase(target, cleanups)) ?? 'memory://';
   const auth = await startChild<AuthServerReady>('./http-auth-server.ts', { databaseUrl: authDatabase } satisfies AuthServerInput);
   cleanups.add(() => auth.stop());
   const { url: authUrl, userId, jwt, sessionToken } = auth.payload;
+  const startProcess = async (spec: ContenderSpec): Promise<RunningProcess> => {
+    const databaseUrl = await freshDatabase(target, cleanups);
+    const dataDir = mkdtempSync(join(os.tmpdir(), `tessera-http-bench-${spec.id}-`));
+    cleanups.add(() => rmSync(dataDir, { recursive: true, force: true }));
+    const input: TasksServerInput = { contender: spec.id, authUrl, userId, databaseUrl, dataDir };
+    const tasks = await startChild<TasksServerReady>('./http-tasks-server.ts', input);
+    cleanups.add(() => tasks.stop());
+    return { spec, url: tasks.payload.url, credential: spec.credential === 'jwt' ? jwt : sessionToken, cpuMicros: tasks.cpuMicros };
+  };
   // allSettled: when one fails to start, the others still finish starting and register their cleanups.
-  const started = await Promise.allSettled(
-    contenders.map(async (spec): Promise<RunningContender> => {
-      const databaseUrl = await freshDatabase(target, cleanups);
-      const dataDir = mkdtempSync(join(os.tmpdir(), `tessera-http-bench-${spec.id}-`));
-      cleanups.add(() => rmSync(dataDir, { recursive: true, force: true }));
-      const input: TasksServerInput = { contender: spec.id, authUrl, userId, databaseUrl, dataDir };
-      const tasks = await startChild<TasksServerReady>('./http-tasks-server.ts', input);
-      cleanups.add(() => tasks.stop());
-      return { spec, url: tasks.payload.url, credential: spec.credential === 'jwt' ? jwt : sessionToken, cpuMicros: tasks.cpuMicros };
-    }),
-  );
+  const started = await Promise.allSettled(contenders.flatMap((spec) => Array.from({ length: processes }, () => startProcess(spec))));
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
-  const targets = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, targets };
+  const all = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const running = contenders.map((spec): RunningContender => ({ spec, processes: all.filter((started) => started.spec.id === spec.id) }));
+  return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, running };
 }
 
 /**
- * Warm-up for each, then `rounds` measured runs each, interleaved with the order rotating per round. The CPU
- * time of the contender's tasks process and of the auth process is read before and after each measured run.
+ * Warm-up for each process, then `rounds` measured runs per contender, interleaved with the order rotating per
+ * round, each on the contender's process `round % processes`. The CPU time of that tasks process and of the auth
+ * process is read before and after each measured run.
  */
-async function measure(targets: readonly RunningContender[], auth: ChildServer<unknown>, settings: HttpBenchSettings): Promise<Map<ContenderId, MeasuredRun[]>> {
-  const load = (target: RunningContender, durationSeconds: number) =>
+async function measure(running: readonly RunningContender[], auth: ChildServer<unknown>, settings: HttpBenchSettings): Promise<Map<ContenderId, MeasuredRun[]>> {
+  const load = (target: RunningProcess, durationSeconds: number) =>
     runLoad({ url: `${target.url}${listPath}`, headers: timedHeaders(target), connections: settings.connections, durationSeconds });
-  for (const target of targets) {
-    await load(target, settings.warmupSeconds);
+  for (const tasksProcess of running.flatMap((contender) => contender.processes)) {
+    await load(tasksProcess, settings.warmupSeconds);
     await pause(settleMs);
   }
-  const runs = new Map<ContenderId, MeasuredRun[]>(targets.map((target) => [target.spec.id, []]));
+  const runs = new Map<ContenderId, MeasuredRun[]>(running.map((contender) => [contender.spec.id, []]));
   for (let round = 0; round < settings.rounds; round += 1) {
-    const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
-    for (const target of order) {
+    const order = running.map((_, index) => running[(index + round) % running.length]!);
+    for (const contender of order) {
+      const processIndex = round % contender.processes.length;
+      const target = contender.processes[processIndex]!;
       const [tasksBefore, authBefore] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
       const machineBefore = cpuTimes();
       const loaded = await load(target, settings.durationSeconds);
@@ -100,10 +111,13 @@ async function measure(targets: readonly RunningContender[], auth: ChildServer<u
       await pause(settleMs);
       const [tasksAfter, authAfter] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
       const run: MeasuredRun = { ...loaded, cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore }, machine };
-      runs.get(target.spec.id)!.push(run);
+      runs.get(contender.spec.id)!.push(run);
       const rps = Math.round(run.responses / run.seconds);
       const cpu = Math.round((run.cpu.tasks + run.cpu.auth) / Math.max(1, run.responses));
-      log(`  round ${round + 1}/${settings.rounds} ${target.spec.label}: ${rps} req/s, ${cpu} µs server CPU/req, ${stealText(machine)} CPU steal, ${run.errors} errors, ${run.non2xx} non-2xx`);
+      log(
+        `  round ${round + 1}/${settings.rounds} ${contender.spec.label} (process ${processIndex + 1}/${contender.processes.length}): ` +
+          `${rps} req/s, ${cpu} µs server CPU/req, ${stealText(machine)} CPU steal, ${run.errors} errors, ${run.non2xx} non-2xx`,
+      );
     }
   }
   return runs;
@@ -113,13 +127,16 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
   const cleanups = new Cleanups();
   try {
     const startedAt = Date.now();
-    const { auth, authDatabase, userId, targets } = await startServers(target, cleanups);
-    await Promise.all(targets.map((t) => waitUntilReady(t)));
-    for (const t of targets) await seedTasks(t);
-    for (const t of targets) await checkContender(t, userId);
-    log(`${target}: ${targets.length} contenders started, seeded and checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    const runs = await measure(targets, auth, settings);
-    return { target, authDatabase, rows: targets.map((t) => ({ spec: t.spec, summary: summarize(runs.get(t.spec.id) ?? []) })) };
+    const { auth, authDatabase, userId, running } = await startServers(target, settings.processes, cleanups);
+    const tasksProcesses = running.flatMap((contender) => contender.processes);
+    await Promise.all(tasksProcesses.map((tasksProcess) => waitUntilReady(tasksProcess)));
+    for (const tasksProcess of tasksProcesses) await seedTasks(tasksProcess);
+    for (const tasksProcess of tasksProcesses) await checkContender(tasksProcess, userId);
+    log(
+      `${target}: ${running.length} contenders × ${settings.processes} process(es) started, seeded and checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
+    const runs = await measure(running, auth, settings);
+    return { target, authDatabase, rows: running.map(({ spec }) => ({ spec, summary: summarize(runs.get(spec.id) ?? []) })) };
   } finally {
     await cleanups.run();
   }
