@@ -77,11 +77,16 @@ async function startServers(target: DatabaseTarget, processes: number, cleanups:
     cleanups.add(() => tasks.stop());
     return { spec, url: tasks.payload.url, credential: spec.credential === 'jwt' ? jwt : sessionToken, cpuMicros: tasks.cpuMicros };
   };
-  // allSettled: when one fails to start, the others still finish starting and register their cleanups.
-  const started = await Promise.allSettled(contenders.flatMap((spec) => Array.from({ length: processes }, () => startProcess(spec))));
-  const failed = started.find((outcome) => outcome.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  const all = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  // One process of each contender at a time: ten PGlite processes migrating at once on 2 cores take longer than
+  // a child is given to start. allSettled: when one fails to start, the others of its wave still finish starting
+  // and register their cleanups.
+  const all: RunningProcess[] = [];
+  for (let wave = 0; wave < processes; wave += 1) {
+    const started = await Promise.allSettled(contenders.map(startProcess));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    all.push(...started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])));
+  }
   const running = contenders.map((spec): RunningContender => ({ spec, processes: all.filter((started) => started.spec.id === spec.id) }));
   return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, running };
 }
