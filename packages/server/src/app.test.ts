@@ -156,6 +156,21 @@ describe('createApp', () => {
       expect((await post('Identity ')).status).toBe(201);
     });
 
+    it('answers a JSON body declared in another charset than UTF-8 with 415 unsupported_media_type', async () => {
+      const { app } = buildApp();
+      const post = (contentType: string) => app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ title: 'x' }) });
+      for (const contentType of ['application/json; charset=utf-16', 'application/json;charset="ISO-8859-1"', 'application/problem+json; charset=latin1']) {
+        const response = await post(contentType);
+        expect(response.status, contentType).toBe(415);
+        expect(await response.json()).toMatchObject({ code: 'unsupported_media_type', detail: expect.stringContaining('UTF-8') });
+      }
+      for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; charset=utf8']) {
+        expect((await post(contentType)).status, contentType).toBe(201);
+      }
+      // Other media types keep their charset: a form in latin1 is for the route to judge (here: 415, not JSON).
+      expect(await (await post('text/plain; charset=latin1')).json()).toMatchObject({ detail: expect.not.stringContaining('UTF-8') });
+    });
+
     it('answers a body over the limit with 413 payload_too_large', async () => {
       const response = await buildApp({ bodyLimit: 100 }).app.request('/v1/tasks', {
         method: 'POST',

@@ -89,6 +89,11 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       expect(response.headers.get('accept-encoding')).toBe('identity');
     });
 
+    it('refuses a JSON body declared in another charset than UTF-8 with 415 unsupported_media_type', async () => {
+      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'x' }, headers: { 'content-type': 'application/json; charset=utf-16' } });
+      await expectProblem(response, 415, 'unsupported_media_type');
+    });
+
     it('keeps characters outside the Basic Multilingual Plane (surrogate pairs) exactly as sent', async () => {
       const created = await createTask(stack, jwt, { title: 'Launch 🚀 𝔗essera', description: '🎉' });
       expect(created).toMatchObject({ title: 'Launch 🚀 𝔗essera', description: '🎉' });

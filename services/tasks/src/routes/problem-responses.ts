@@ -11,7 +11,7 @@ export const problemResponses = {
   ),
   notFound: problem('No such task for this caller (`task_not_found`); someone else\'s task looks the same'),
   payloadTooLarge: problem('The body exceeds the size limit (`payload_too_large`)'),
-  unsupportedMediaType: problem('The body is not `application/json`, or is sent with a `Content-Encoding` (`unsupported_media_type`)'),
+  unsupportedMediaType: problem('The body is not UTF-8 `application/json`, or is sent with a `Content-Encoding` (`unsupported_media_type`)'),
   unavailable: problem('The database or the verification keys are unavailable (`database_unavailable`, `keys_unavailable`); retry later', {
     'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   }),
