@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Registry } from 'prom-client';
 import { accessLog } from './access-log.ts';
-import { identityBodiesOnly } from './body-encoding.ts';
+import { bodyEncoding } from './body-encoding.ts';
 import { bodySizeLimit } from './body-limit.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, markUnmatched, requestMetrics } from './metrics.ts';
@@ -43,7 +43,7 @@ export function createApp<V extends object = {}>(options: CreateAppOptions): Ope
   app.use(accessLog(logger));
   app.use(requestMetrics(metrics));
   app.use(bodySizeLimit(maxBodyBytes));
-  app.use(identityBodiesOnly());
+  app.use(bodyEncoding());
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', readinessHandler(readiness, readinessTimeoutMs));

@@ -18,8 +18,8 @@ function unsupported(c: Context, detail: string, headers: Record<string, string>
  * - a JSON body declared in another charset than UTF-8 (`application/json; charset=utf-16`): JSON between systems
  *   is UTF-8 (RFC 8259 §8.1), and it would be decoded as UTF-8 regardless.
  */
-export function identityBodiesOnly(): MiddlewareHandler {
-  return async function identityBodiesOnlyMiddleware(c, next) {
+export function bodyEncoding(): MiddlewareHandler {
+  return async function bodyEncodingMiddleware(c, next) {
     const encoding = c.req.header('Content-Encoding')?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
       return unsupported(c, 'Request bodies must be sent without a Content-Encoding (not compressed).', { 'Accept-Encoding': 'identity' });
