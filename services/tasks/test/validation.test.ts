@@ -175,7 +175,6 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['limit=1.5', ['limit']],
       ['limit=1e1', ['limit']],
       ['limit=0x10', ['limit']],
-      ['limit=%205', ['limit']],
       ['limit=5.0', ['limit']],
       ['limit=%2B5', ['limit']],
       ['limit=-1', ['limit']],

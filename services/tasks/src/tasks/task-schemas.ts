@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { countSchema } from '@tessera/config';
 import { taskStatuses } from '../db/schema.ts';
 import { decodeCursor } from './cursor.ts';
 
@@ -85,17 +86,11 @@ export const UpdateTaskSchema = z
   })
   .openapi('UpdateTask');
 
-const LIMIT_RANGE = 'must be an integer from 1 to 200';
-
 /** `?status=&limit=&cursor=` of a list. */
 export const ListTasksQuerySchema = z.strictObject({
   status: TaskStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  // Decimal digits only: `z.coerce.number()` would also take `1e1`, `0x10`, ` 5` and `5.0`.
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, LIMIT_RANGE)
-    .transform(Number)
-    .pipe(z.number().min(1, LIMIT_RANGE).max(200, LIMIT_RANGE))
+  // Decimal digits only: `z.coerce.number()` would also take `1e1`, `0x10` and `5.0`.
+  limit: countSchema({ min: 1, max: 200 })
     .default(50)
     .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', minimum: 1, maximum: 200, default: 50 }),
   cursor: z
