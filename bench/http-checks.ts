@@ -1,5 +1,5 @@
 /**
- * Before anything is timed: the seeded tasks go in through each contender's real API, and each contender
+ * Before anything is timed: the seeded tasks go in through the tasks service's real API, and each contender
  * must answer the timed request with exactly the seeded user's first page, and refuse a bad credential.
  */
 import type { ContenderSpec } from './http-contenders.ts';
@@ -20,20 +20,20 @@ function bearer(credential: string): Record<string, string> {
   return { authorization: `Bearer ${credential}` };
 }
 
-/** The request headers of a contender's timed request. */
-export function timedHeaders(target: ContenderTarget): Record<string, string> {
-  return bearer(target.credential);
+/** The request headers of the timed request with a contender's credential. */
+export function timedHeaders(credential: string): Record<string, string> {
+  return bearer(credential);
 }
 
-/** Creates the seeded tasks through `POST /v1/tasks`, one after another so their order is known. */
-export async function seedTasks(target: ContenderTarget): Promise<void> {
+/** Creates the seeded tasks through `POST /v1/tasks` at `url`, one after another so their order is known. */
+export async function seedTasks(url: string, credential: string): Promise<void> {
   for (let index = 0; index < seededTasks; index += 1) {
-    const response = await fetch(`${target.url}/v1/tasks`, {
+    const response = await fetch(`${url}/v1/tasks`, {
       method: 'POST',
-      headers: { ...bearer(target.credential), 'content-type': 'application/json' },
+      headers: { ...bearer(credential), 'content-type': 'application/json' },
       body: JSON.stringify({ title: seededTitle(index), description: 'Seeded by bench/http.ts', status: index % 3 === 0 ? 'done' : 'todo' }),
     });
-    if (response.status !== 201) throw new Error(`${target.spec.label}: seeding answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 201) throw new Error(`seeding answered ${response.status}: ${await response.text()}`);
   }
 }
 
@@ -74,14 +74,14 @@ export async function checkContender(target: ContenderTarget, userId: string): P
   if (missing.status !== 401) throw new Error(`${name}: no credential got ${missing.status}, not 401`);
 }
 
-/** Polls `GET /readyz` (database and, for the guard, keys loaded) until it answers 200. */
-export async function waitUntilReady(target: ContenderTarget, timeoutMs = 30_000): Promise<void> {
+/** Polls the tasks service's `GET /readyz` (its database) until it answers 200. */
+export async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${target.url}/readyz`).catch(() => undefined);
+    const response = await fetch(`${url}/readyz`).catch(() => undefined);
     await response?.body?.cancel();
     if (response?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${target.spec.label}: /readyz not 200 after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${url}/readyz not 200 after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

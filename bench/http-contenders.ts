@@ -1,7 +1,8 @@
 /**
  * The contenders of the HTTP benchmark: what stands in the tasks service's `authenticate` hook. The guard
- * rows use the service's own `bearerAuth` (cache on or off through `TASKS_TOKEN_CACHE`); the others are
- * built here: a fixed principal (the floor), `hono/jwk`, and session delegation to the auth service.
+ * rows are `bearerAuth` over the service's own verifier (`createTasksVerifier`, cache on or off as with
+ * `TASKS_TOKEN_CACHE`); the others are built here: a fixed principal (the floor), `hono/jwk`, and session
+ * delegation to the auth service.
  */
 import type { GuardVariables, Principal, TokenClaims } from '@tessera/guard';
 import { HttpProblem, problemJson } from '@tessera/server';
@@ -32,7 +33,7 @@ export const contenders: readonly ContenderSpec[] = [
     label: '@tessera/guard (cache)',
     credential: 'jwt',
     authenticates: true,
-    description: "the tasks service as shipped: `bearerAuth` with the JWKS verifier and the default verified-token cache",
+    description: "the tasks service as shipped: `bearerAuth` over its JWKS verifier (`createTasksVerifier`) with the default verified-token cache",
   },
   {
     id: 'guard-no-cache',
@@ -77,7 +78,7 @@ export type StandInOptions = {
 
 type Authenticate = MiddlewareHandler<{ Variables: GuardVariables }>;
 
-/** The middleware for a contender, or `undefined` for the guard rows (the service builds its own). */
+/** The middleware for a contender, or `undefined` for the guard rows (`bearerAuth` over the service's own verifier). */
 export async function standInFor(id: ContenderId, options: StandInOptions): Promise<Authenticate | undefined> {
   switch (id) {
     case 'guard-cache':

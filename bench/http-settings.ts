@@ -13,11 +13,12 @@ export type HttpBenchSettings = {
   durationSeconds: number;
   /** `warmup=`, `HTTP_BENCH_WARMUP`: seconds of the warm-up run of each contender. Default 3. */
   warmupSeconds: number;
-  /** `rounds=`, `HTTP_BENCH_ROUNDS`: measured runs per contender, interleaved, order rotating. Default 4. */
+  /** `rounds=`, `HTTP_BENCH_ROUNDS`: measured runs per contender, interleaved, order rotating. Default 10. */
   rounds: number;
   /**
-   * `processes=`, `HTTP_BENCH_PROCESSES`: tasks processes per contender, each on its own database; round `r` is
-   * measured on process `r mod processes`. Default 2 (1 in a quick run); at most `rounds`.
+   * `processes=`, `HTTP_BENCH_PROCESSES`: tasks processes, each on its own database and each serving every
+   * contender; round `r` measures every contender on process `r mod processes`. Default 2 (1 in a quick run); at
+   * most `rounds`.
    */
   processes: number;
   /** `db=`, `HTTP_BENCH_DB`: `pglite`, `postgres` or both (comma-separated). Default both. */
@@ -28,7 +29,7 @@ export type HttpBenchSettings = {
   quick: boolean;
 };
 
-const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds: 4, processes: 2 };
+const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds: 10, processes: 2 };
 
 const settingNames = ['connections', 'duration', 'warmup', 'rounds', 'processes', 'db', 'postgres'] as const;
 

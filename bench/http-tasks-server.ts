@@ -1,14 +1,17 @@
 /**
- * Child process of the HTTP benchmark: one tasks service (`createTasksService`) with one contender in its
- * `authenticate` hook, on an ephemeral loopback port.
+ * Child process of the HTTP benchmark: one tasks service (`createTasksService`) on an ephemeral loopback port,
+ * with every contender's middleware in its `authenticate` hook and one of them selected at a time. The parent
+ * selects a contender before each run, so all contenders of a round are measured in the same process, on the
+ * same heap, and their ratio is not one process's luck against another's.
  */
+import { bearerAuth, type GuardVariables } from '@tessera/guard';
 import { createLogger, serve } from '@tessera/server';
-import { createTasksService, loadTasksConfig } from '@tessera/tasks';
-import { standInFor, type ContenderId } from './http-contenders.ts';
-import { childInput, runAsChild } from './http-processes.ts';
+import { createTasksService, createTasksVerifier, loadTasksConfig } from '@tessera/tasks';
+import type { MiddlewareHandler } from 'hono';
+import { contenderIds, standInFor, type ContenderId } from './http-contenders.ts';
+import { childInput, runAsChild, type ChildRequest } from './http-processes.ts';
 
 export type TasksServerInput = {
-  contender: ContenderId;
   authUrl: string;
   /** The seeded user, for the floor's fixed principal. */
   userId: string;
@@ -18,6 +21,11 @@ export type TasksServerInput = {
 };
 
 export type TasksServerReady = { url: string };
+
+/** The parent's request to answer with another contender from now on; the reply comes once it is in place. */
+export type SelectContender = { type: 'select'; contender: ContenderId };
+
+type Authenticate = MiddlewareHandler<{ Variables: GuardVariables }>;
 
 const input = childInput<TasksServerInput>();
 
@@ -31,17 +39,42 @@ await runAsChild<TasksServerReady>(async () => {
     AUTH_URL: input.authUrl,
     JWT_AUDIENCE: audience,
     DATA_DIR: input.dataDir,
-    TASKS_TOKEN_CACHE: input.contender === 'guard-no-cache' ? 'off' : 'on',
     ...(input.databaseUrl === undefined ? {} : { TASKS_DATABASE_URL: input.databaseUrl }),
   });
   const logger = createLogger({ service: 'tasks', level: config.logLevel });
-  const authenticate = await standInFor(input.contender, { authUrl: input.authUrl, audience, userId: input.userId });
-  const service = await createTasksService(config, { logger, ...(authenticate === undefined ? {} : { authenticate }) });
-  try {
-    const server = await serve(service.app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: () => service.close() });
-    return { payload: { url: server.url }, stop: () => server.close() };
-  } catch (error) {
+  // The guard rows are what the service builds for itself from this config, with TASKS_TOKEN_CACHE on and off.
+  const verifiers = [createTasksVerifier(config, logger), createTasksVerifier({ ...config, tokenCache: false }, logger)] as const;
+  const middlewares = new Map<ContenderId, Authenticate>();
+  for (const id of contenderIds) {
+    const standIn = await standInFor(id, { authUrl: input.authUrl, audience, userId: input.userId });
+    middlewares.set(id, standIn ?? bearerAuth({ verifier: id === 'guard-cache' ? verifiers[0] : verifiers[1] }));
+  }
+  let selected: Authenticate = middlewares.get('guard-cache')!;
+  const authenticate: Authenticate = async function selectedContender(c, next) {
+    return selected(c, next);
+  };
+  const closeVerifiers = () => verifiers.forEach((verifier) => verifier.close());
+  const service = await createTasksService(config, { logger, authenticate }).catch((error: unknown) => {
+    closeVerifiers();
+    throw error;
+  });
+  const stop = async () => {
+    closeVerifiers();
     await service.close();
+  };
+  try {
+    const server = await serve(service.app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: stop });
+    const handle = (message: ChildRequest) => {
+      const { contender } = message as SelectContender;
+      const middleware = middlewares.get(contender);
+      if (message.type !== 'select' || middleware === undefined) throw new Error(`cannot handle ${JSON.stringify(message)}`);
+      selected = middleware;
+      // The run starts on a collected heap: no contender pays for the garbage the one before it left.
+      globalThis.gc?.();
+    };
+    return { payload: { url: server.url }, stop: () => server.close(), handle };
+  } catch (error) {
+    await stop();
     throw error;
   }
 });

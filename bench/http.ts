@@ -3,20 +3,21 @@
  * tasks services, for each contender of `http-contenders.ts`, on the embedded default (PGlite) and on
  * Postgres. Run with `npm run bench -- http [flags]`; writes `bench/results/http-<date>.md`.
  *
- * The auth service and the tasks services (two per contender by default) run in child processes; autocannon runs here.
+ * The auth service and the tasks services (two by default, each serving every contender) run in child processes;
+ * autocannon runs here.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '@tessera/db/testing';
 import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
-import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady, type ContenderTarget } from './http-checks.ts';
+import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady } from './http-checks.ts';
 import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
 import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
 import { startChild, type ChildServer } from './http-processes.ts';
 import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
 import { parseSettings, type DatabaseTarget, type HttpBenchSettings } from './http-settings.ts';
-import type { TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
+import type { SelectContender, TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
 import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,76 +52,81 @@ async function freshDatabase(target: DatabaseTarget, cleanups: Cleanups): Promis
   return database.url;
 }
 
-/** One tasks process of a contender, with its CPU time. */
-type RunningProcess = ContenderTarget & { cpuMicros(): Promise<number> };
-
-/** A contender's tasks processes: round `r` is measured on `processes[r % processes.length]`. */
-type RunningContender = { spec: ContenderSpec; processes: RunningProcess[] };
+/** One tasks process, which serves every contender, one selected at a time. */
+type TasksProcess = { url: string; cpuMicros(): Promise<number>; select(contender: ContenderId): Promise<void> };
 
 /**
- * Starts the auth service and `processes` tasks services per contender, each on its own fresh database. Several
- * processes per contender, because one process's luck lasts as long as it does: a Node process settles into a
- * garbage-collector mode under load (see the README), and one contender whose only process landed in the bad mode
- * would look slower in every round.
+ * Starts the auth service and `processes` tasks services, each on its own fresh database and each carrying every
+ * contender. Several processes, because one process's luck lasts as long as it does: a Node process settles into a
+ * garbage-collector mode under load (see the README). Every contender is measured on every process, so that luck
+ * weighs on all of them alike.
  */
 async function startServers(target: DatabaseTarget, processes: number, cleanups: Cleanups) {
   const authDatabase = (await freshDatabase(target, cleanups)) ?? 'memory://';
   const auth = await startChild<AuthServerReady>('./http-auth-server.ts', { databaseUrl: authDatabase } satisfies AuthServerInput);
   cleanups.add(() => auth.stop());
   const { url: authUrl, userId, jwt, sessionToken } = auth.payload;
-  const startProcess = async (spec: ContenderSpec): Promise<RunningProcess> => {
+  const startProcess = async (): Promise<TasksProcess> => {
     const databaseUrl = await freshDatabase(target, cleanups);
-    const dataDir = mkdtempSync(join(os.tmpdir(), `tessera-http-bench-${spec.id}-`));
+    const dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-http-bench-'));
     cleanups.add(() => rmSync(dataDir, { recursive: true, force: true }));
-    const input: TasksServerInput = { contender: spec.id, authUrl, userId, databaseUrl, dataDir };
+    const input: TasksServerInput = { authUrl, userId, databaseUrl, dataDir };
     const tasks = await startChild<TasksServerReady>('./http-tasks-server.ts', input);
     cleanups.add(() => tasks.stop());
-    return { spec, url: tasks.payload.url, credential: spec.credential === 'jwt' ? jwt : sessionToken, cpuMicros: tasks.cpuMicros };
+    const select = async (contender: ContenderId) => {
+      await tasks.request({ type: 'select', contender } satisfies SelectContender);
+    };
+    return { url: tasks.payload.url, cpuMicros: tasks.cpuMicros, select };
   };
-  // One process of each contender at a time: ten PGlite processes migrating at once on 2 cores take longer than
-  // a child is given to start. allSettled: when one fails to start, the others of its wave still finish starting
-  // and register their cleanups.
-  const all: RunningProcess[] = [];
-  for (let wave = 0; wave < processes; wave += 1) {
-    const started = await Promise.allSettled(contenders.map(startProcess));
-    const failed = started.find((outcome) => outcome.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
-    all.push(...started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])));
-  }
-  const running = contenders.map((spec): RunningContender => ({ spec, processes: all.filter((started) => started.spec.id === spec.id) }));
-  return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, running };
+  // allSettled: when one fails to start, the others still finish starting and register their cleanups.
+  const started = await Promise.allSettled(Array.from({ length: processes }, startProcess));
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const tasksProcesses = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const credentialOf = (spec: ContenderSpec) => (spec.credential === 'jwt' ? jwt : sessionToken);
+  return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, tasksProcesses, credentialOf };
 }
 
 /**
- * Warm-up for each process, then `rounds` measured runs per contender, interleaved with the order rotating per
- * round, each on the contender's process `round % processes`. The CPU time of that tasks process and of the auth
- * process is read before and after each measured run.
+ * Warm-up of every contender on every process, then `rounds` measured rounds. Round `r` runs on process
+ * `r mod processes`: every contender once, the order rotating per round, each run after selecting the contender
+ * (which collects the heap). The CPU time of that tasks process and of the auth process is read before and after
+ * each measured run.
  */
-async function measure(running: readonly RunningContender[], auth: ChildServer<unknown>, settings: HttpBenchSettings): Promise<Map<ContenderId, MeasuredRun[]>> {
-  const load = (target: RunningProcess, durationSeconds: number) =>
-    runLoad({ url: `${target.url}${listPath}`, headers: timedHeaders(target), connections: settings.connections, durationSeconds });
-  for (const tasksProcess of running.flatMap((contender) => contender.processes)) {
-    await load(tasksProcess, settings.warmupSeconds);
-    await pause(settleMs);
+async function measure(
+  tasksProcesses: readonly TasksProcess[],
+  credentialOf: (spec: ContenderSpec) => string,
+  auth: ChildServer<unknown>,
+  settings: HttpBenchSettings,
+): Promise<Map<ContenderId, MeasuredRun[]>> {
+  const load = (tasksProcess: TasksProcess, spec: ContenderSpec, durationSeconds: number) =>
+    runLoad({ url: `${tasksProcess.url}${listPath}`, headers: timedHeaders(credentialOf(spec)), connections: settings.connections, durationSeconds });
+  for (const tasksProcess of tasksProcesses) {
+    for (const spec of contenders) {
+      await tasksProcess.select(spec.id);
+      await load(tasksProcess, spec, settings.warmupSeconds);
+      await pause(settleMs);
+    }
   }
-  const runs = new Map<ContenderId, MeasuredRun[]>(running.map((contender) => [contender.spec.id, []]));
+  const runs = new Map<ContenderId, MeasuredRun[]>(contenders.map((spec) => [spec.id, []]));
   for (let round = 0; round < settings.rounds; round += 1) {
-    const order = running.map((_, index) => running[(index + round) % running.length]!);
-    for (const contender of order) {
-      const processIndex = round % contender.processes.length;
-      const target = contender.processes[processIndex]!;
-      const [tasksBefore, authBefore] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
+    const processIndex = round % tasksProcesses.length;
+    const tasksProcess = tasksProcesses[processIndex]!;
+    const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]!);
+    for (const spec of order) {
+      await tasksProcess.select(spec.id);
+      const [tasksBefore, authBefore] = await Promise.all([tasksProcess.cpuMicros(), auth.cpuMicros()]);
       const machineBefore = cpuTimes();
-      const loaded = await load(target, settings.durationSeconds);
+      const loaded = await load(tasksProcess, spec, settings.durationSeconds);
       const machine = cpuTimesBetween(machineBefore, cpuTimes());
       await pause(settleMs);
-      const [tasksAfter, authAfter] = await Promise.all([target.cpuMicros(), auth.cpuMicros()]);
+      const [tasksAfter, authAfter] = await Promise.all([tasksProcess.cpuMicros(), auth.cpuMicros()]);
       const run: MeasuredRun = { ...loaded, cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore }, machine };
-      runs.get(contender.spec.id)!.push(run);
+      runs.get(spec.id)!.push(run);
       const rps = Math.round(run.responses / run.seconds);
       const cpu = Math.round((run.cpu.tasks + run.cpu.auth) / Math.max(1, run.responses));
       log(
-        `  round ${round + 1}/${settings.rounds} ${contender.spec.label} (process ${processIndex + 1}/${contender.processes.length}): ` +
+        `  round ${round + 1}/${settings.rounds} ${spec.label} (process ${processIndex + 1}/${tasksProcesses.length}): ` +
           `${rps} req/s, ${cpu} µs server CPU/req, ${stealText(machine)} CPU steal, ${run.errors} errors, ${run.non2xx} non-2xx`,
       );
     }
@@ -132,16 +138,21 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
   const cleanups = new Cleanups();
   try {
     const startedAt = Date.now();
-    const { auth, authDatabase, userId, running } = await startServers(target, settings.processes, cleanups);
-    const tasksProcesses = running.flatMap((contender) => contender.processes);
-    await Promise.all(tasksProcesses.map((tasksProcess) => waitUntilReady(tasksProcess)));
-    for (const tasksProcess of tasksProcesses) await seedTasks(tasksProcess);
-    for (const tasksProcess of tasksProcesses) await checkContender(tasksProcess, userId);
+    const { auth, authDatabase, userId, tasksProcesses, credentialOf } = await startServers(target, settings.processes, cleanups);
+    await Promise.all(tasksProcesses.map((tasksProcess) => waitUntilReady(tasksProcess.url)));
+    // The guard's own row seeds: the tasks go in through the real API, under the user's JWT.
+    for (const tasksProcess of tasksProcesses) await seedTasks(tasksProcess.url, credentialOf(contenders[0]!));
+    for (const tasksProcess of tasksProcesses) {
+      for (const spec of contenders) {
+        await tasksProcess.select(spec.id);
+        await checkContender({ spec, url: tasksProcess.url, credential: credentialOf(spec) }, userId);
+      }
+    }
     log(
-      `${target}: ${running.length} contenders × ${settings.processes} process(es) started, seeded and checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+      `${target}: ${tasksProcesses.length} tasks process(es), each with all ${contenders.length} contenders, started, seeded and checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
-    const runs = await measure(running, auth, settings);
-    return { target, authDatabase, rows: running.map(({ spec }) => ({ spec, summary: summarize(runs.get(spec.id) ?? []) })) };
+    const runs = await measure(tasksProcesses, credentialOf, auth, settings);
+    return { target, authDatabase, rows: contenders.map((spec) => ({ spec, summary: summarize(runs.get(spec.id) ?? []) })) };
   } finally {
     await cleanups.run();
   }

@@ -42,8 +42,12 @@ export type TasksService = {
 /** JWKS mode accepts only the asymmetric algorithms the auth service can issue (never HS*). */
 const jwksAlgorithms = ['EdDSA', 'ES256', 'RS256'] as const;
 
-/** The verifier for this config: the auth service's JWKS, or the shared HS256 secret. */
-function verifierFor(config: TasksConfig, logger: Logger): Verifier {
+/**
+ * The verifier the service authenticates with for this config: the auth service's JWKS, or the shared HS256
+ * secret, with the verified-token cache per `TASKS_TOKEN_CACHE`. Exported for the HTTP benchmark, which puts
+ * `bearerAuth` over it next to the other contenders in one process.
+ */
+export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifier {
   const cache = config.tokenCache ? {} : (false as const);
   const common = { issuer: config.issuer, audience: config.audience, cache };
   if (config.verification.mode === 'secret') return createVerifier({ ...common, secret: config.verification.secret, algorithms: ['HS256'] });
@@ -123,7 +127,7 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
   let authenticate = options.authenticate;
   try {
     if (authenticate === undefined) {
-      verifier = verifierFor(config, logger);
+      verifier = createTasksVerifier(config, logger);
       authenticate = bearerAuth({ verifier });
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-export { createTasksService } from './app.ts';
+export { createTasksService, createTasksVerifier } from './app.ts';
 export type { DatabaseLimits, TasksApp, TasksService, TasksServiceOptions } from './app.ts';
 export { loadTasksConfig } from './config.ts';
 export type { TasksConfig, TokenVerification } from './config.ts';
