@@ -65,9 +65,8 @@ await runAsChild<TasksServerReady>(async () => {
   try {
     const server = await serve(service.app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: stop });
     const handle = (message: ChildRequest) => {
-      const { contender } = message as SelectContender;
-      const middleware = middlewares.get(contender);
-      if (message.type !== 'select' || middleware === undefined) throw new Error(`cannot handle ${JSON.stringify(message)}`);
+      const middleware = message.type === 'select' ? middlewares.get((message as SelectContender).contender) : undefined;
+      if (middleware === undefined) throw new Error(`cannot handle ${JSON.stringify(message)}`);
       selected = middleware;
       // The run starts on a collected heap: no contender pays for the garbage the one before it left.
       globalThis.gc?.();

@@ -140,8 +140,12 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
     const startedAt = Date.now();
     const { auth, authDatabase, userId, tasksProcesses, credentialOf } = await startServers(target, settings.processes, cleanups);
     await Promise.all(tasksProcesses.map((tasksProcess) => waitUntilReady(tasksProcess.url)));
-    // The guard's own row seeds: the tasks go in through the real API, under the user's JWT.
-    for (const tasksProcess of tasksProcesses) await seedTasks(tasksProcess.url, credentialOf(contenders[0]!));
+    // The tasks go in through the real API, as the service ships: under the guard, with the user's JWT.
+    const guard = contenders.find((spec) => spec.id === 'guard-cache')!;
+    for (const tasksProcess of tasksProcesses) {
+      await tasksProcess.select(guard.id);
+      await seedTasks(tasksProcess.url, credentialOf(guard));
+    }
     for (const tasksProcess of tasksProcesses) {
       for (const spec of contenders) {
         await tasksProcess.select(spec.id);
