@@ -41,6 +41,34 @@ describe.each(testDatabaseTargets())('the subject-scoped SQL functions on %s', (
     expect(scope).toEqual({ user: 'tessera_tasks_app', subject: alice, rolsuper: false, rolbypassrls: false });
   });
 
+  // The first lock on its own: with the second (row-level security) switched off for one rolled-back transaction,
+  // each function still reaches only its subject's rows, because its query carries `user_id = p_subject`.
+  it("reaches only the subject's rows with row-level security switched off: the where clause is a lock of its own", async () => {
+    const task = await TaskRepository.forSubject(database(), alice).create({ title: "Alice's" });
+    const bob = `user-${randomUUID()}`;
+    class RolledBack {
+      constructor(readonly seen: Record<string, unknown>) {}
+    }
+    const outcome = await database()
+      .db.transaction(async (tx) => {
+        await tx.execute(sql`alter table tasks disable row level security`);
+        const count = async (query: ReturnType<typeof sql>) => rowsOf(await tx.execute(query)).length;
+        const seen = {
+          get: await count(sql`select * from tasks_get(${bob}, ${task.id})`),
+          update: await count(sql`select * from tasks_update(${bob}, ${task.id}, true, 'taken', false, null, false, null, false, null)`),
+          delete: await count(sql`select * from tasks_delete(${bob}, ${task.id})`),
+          list: await count(sql`select * from tasks_list(${bob}, null, null, null, 50)`),
+          // Proof that nothing else stood in the way: in Bob's scope, an unfiltered select now sees Alice's task.
+          unfiltered: await count(sql`select id from tasks where id = ${task.id}`),
+        };
+        throw new RolledBack(seen);
+      })
+      .catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(RolledBack);
+    expect((outcome as RolledBack).seen).toEqual({ get: 0, update: 0, delete: 0, list: 0, unfiltered: 1 });
+    expect(await TaskRepository.forSubject(database(), alice).get(task.id)).toMatchObject({ title: "Alice's" });
+  });
+
   it('refuses an empty or missing subject (22023)', async () => {
     expect(await failureSqlState(database().db.execute(sql`select tasks_enter_scope('')`))).toBe('22023');
     expect(await failureSqlState(database().db.execute(sql`select tasks_enter_scope(null)`))).toBe('22023');
