@@ -3,7 +3,7 @@ import { apiDocs, createApp, createLogger, createMetrics, type Logger } from '@t
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
-import { openTasksDatabase, type TasksDatabase } from './db/database.ts';
+import { openTasksDatabaseFor, type TasksDatabase } from './db/database.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-repository.ts';
 
@@ -32,7 +32,12 @@ export type DatabaseLimits = {
 /** A started-but-not-listening tasks service: serve `app` with `serve()` from `@tessera/server`. */
 export type TasksService = {
   app: ReturnType<typeof buildApp>;
-  database: TasksDatabase;
+  /**
+   * The database as far as an operator needs it: its driver, a ping and close. Never its query handles: on the
+   * embedded default they run as a superuser, past row-level security, so the only way to the tasks stays
+   * `TaskRepository.forSubject`.
+   */
+  database: Pick<TasksDatabase, 'kind' | 'ping' | 'close'>;
   /** The token verifier; `undefined` when `authenticate` replaced it. */
   verifier: Verifier | undefined;
   /** Stops key refreshes and closes the database; idempotent. */
@@ -116,13 +121,7 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
 export async function createTasksService(config: TasksConfig, options: TasksServiceOptions = {}): Promise<TasksService> {
   const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
   const { statementTimeoutMs = 5_000, deadlineMs } = options.databaseLimits ?? {};
-  const database = await openTasksDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    statementTimeoutMs,
-    ...(config.poolMax === undefined ? {} : { poolMax: config.poolMax }),
-    ...(config.readPoolMax === undefined ? {} : { readPoolMax: config.readPoolMax }),
-  });
+  const database = await openTasksDatabaseFor(config, { statementTimeoutMs });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;
   try {
@@ -139,7 +138,7 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
   let closing: Promise<void> | undefined;
   return {
     app,
-    database,
+    database: { kind: database.kind, ping: database.ping, close: database.close },
     verifier,
     close: () =>
       (closing ??= (async () => {

@@ -1,8 +1,7 @@
 import { createTestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import { describe, expect, it } from 'vitest';
-import { createTasksService } from '../app.ts';
 import { loadTasksConfig } from '../config.ts';
-import { openTasksDatabase } from './database.ts';
+import { openTasksDatabase, openTasksDatabaseFor } from './database.ts';
 import { runStatement } from './run-statement.ts';
 
 /** The backend pids of `size` statements held open at once on `db`: as many pids as the pool has connections. */
@@ -42,12 +41,13 @@ describe.each(testDatabaseTargets())('openTasksDatabase on %s', (target) => {
         JWT_SECRET: 'pool-size-test-secret-0123456789-abcdef',
         LOG_LEVEL: 'silent',
       });
-      const service = await createTasksService(config);
+      // The service opens its database with openTasksDatabaseFor (createTasksService), never with sizes of its own.
+      const database = await openTasksDatabaseFor(config);
       try {
-        expect((await backendsOf(service.database.db, 6)).size).toBe(5);
-        expect((await backendsOf(service.database.reads, 3)).size).toBe(1);
+        expect((await backendsOf(database.db, 6)).size).toBe(5);
+        expect((await backendsOf(database.reads, 3)).size).toBe(1);
       } finally {
-        await service.close();
+        await database.close();
       }
     } finally {
       await server.drop();

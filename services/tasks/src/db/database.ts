@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type AppDatabase, type Database } from '@tessera/db';
+import type { TasksConfig } from '../config.ts';
 import { tasksSchema } from './schema.ts';
 
 /** The drizzle schema of the tasks database. */
@@ -76,4 +77,21 @@ export async function openTasksDatabase({
         if (failed !== undefined) throw failed.reason;
       })),
   };
+}
+
+/**
+ * Opens the service's database as its config says: `TASKS_DATABASE_URL` (or PGlite under `DATA_DIR`), and the pool
+ * sizes of `TASKS_DATABASE_POOL_MAX` and `TASKS_DATABASE_READ_POOL_MAX` (the defaults above when unset).
+ */
+export function openTasksDatabaseFor(
+  config: Pick<TasksConfig, 'databaseUrl' | 'dataDir' | 'poolMax' | 'readPoolMax'>,
+  { statementTimeoutMs }: Pick<OpenTasksDatabaseOptions, 'statementTimeoutMs'> = {},
+): Promise<TasksDatabase> {
+  return openTasksDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.poolMax === undefined ? {} : { poolMax: config.poolMax }),
+    ...(config.readPoolMax === undefined ? {} : { readPoolMax: config.readPoolMax }),
+    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+  });
 }
