@@ -52,13 +52,18 @@ describe.skipIf(!testDatabaseTargets().includes('postgres'))('Postgres outage an
     await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'during the outage' } }));
     const ready = await stack.call('/readyz');
     expect(ready.status).toBe(503);
+    expect(ready.headers.get('retry-after')).toBe('5');
+    // The keys are still there; the database is what is missing, and /readyz says so.
+    expect(await ready.json()).toMatchObject({ code: 'not_ready', checks: { database: expect.stringMatching(/^(failed|timeout)$/), keys: 'ok' } });
   });
 
   it('recovers by itself when the database returns, with nothing half-written', async () => {
     await proxy.restore();
     await expect.poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 }).toBe(200);
     expect(await titles()).toEqual(['before the outage']);
-    expect((await stack.call('/readyz')).status).toBe(200);
+    const ready = await stack.call('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', keys: 'ok' } });
     await createTask(stack, user.jwt, { title: 'after the outage' });
     expect(await titles()).toEqual(['before the outage', 'after the outage']);
   });
@@ -113,6 +118,8 @@ describe('embedded PGlite closed', () => {
     await stack.tasks.database.close();
     await expectDatabaseUnavailable(await stack.call('/v1/tasks', { token: jwt }));
     await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'lost' } }));
-    expect((await stack.call('/readyz')).status).toBe(503);
+    const ready = await stack.call('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ code: 'not_ready', checks: { database: 'failed', keys: 'ok' } });
   });
 });

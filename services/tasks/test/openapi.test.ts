@@ -12,7 +12,7 @@ type Spec = {
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }> };
 };
 
-/** The statuses each route really answers (each is exercised by the integration tests). */
+/** The statuses each route can answer: its own, the guard's (400, 401, 503) and the server's (413, 415). */
 const expectedResponses: Record<string, Record<string, string[]>> = {
   '/v1/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '415', '503'] },
   '/v1/tasks/{id}': {
@@ -73,13 +73,14 @@ describe('OpenAPI description and the authenticate hook', () => {
     );
   });
 
-  it('documents every error as problem+json, with WWW-Authenticate on 401 and Retry-After on 503', () => {
+  it('documents every error as problem+json, with WWW-Authenticate on 401 and 403 and Retry-After on 503', () => {
     for (const operation of taskOperations()) {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) < 400) continue;
         expect(response.content?.['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
       }
       expect(operation.responses['401']?.headers).toHaveProperty('WWW-Authenticate');
+      expect(operation.responses['403']?.headers).toHaveProperty('WWW-Authenticate');
       expect(operation.responses['503']?.headers).toHaveProperty('Retry-After');
     }
     expect(spec.components.schemas.Problem?.required?.sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);

@@ -64,12 +64,15 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
     expect((await response.json()).code).toBe('insufficient_scope');
   });
 
+  // The auth service registers no client without a scope, so a client with only another scope is the case.
   it('refuses reads and writes without any tasks scope', async () => {
-    const read = await stack.call(userTasks(), { token: unrelated.token });
-    const write = await stack.call(userTasks(), { method: 'POST', token: unrelated.token, body: { title: 'nope' } });
+    const { token } = unrelated;
+    const read = await stack.call(userTasks(), { token });
+    const write = await stack.call(userTasks(), { method: 'POST', token, body: { title: 'nope' } });
     expect([read.status, write.status]).toEqual([403, 403]);
     expect(read.headers.get('www-authenticate')).toContain('scope="tasks:read"');
-    expect((await read.json()).code).toBe('insufficient_scope');
+    expect(write.headers.get('www-authenticate')).toContain('scope="tasks:write"');
+    expect([(await read.json()).code, (await write.json()).code]).toEqual(['insufficient_scope', 'insufficient_scope']);
   });
 
   it.each([
@@ -92,6 +95,10 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
     await stack.call(userTasks(), { token: reader.token });
     const entry = stack.logs.slice(before).find((line) => line.event === 'service_access');
     expect(entry).toMatchObject({ clientId: reader.clientId, userId: user.userId, access: 'read', method: 'GET', route: '/v1/users/:userId/tasks' });
+    const beforeWrite = stack.logs.length;
+    await createTask(stack, writer.token, { title: 'logged write' }, userTasks());
+    const written = stack.logs.slice(beforeWrite).find((line) => line.event === 'service_access');
+    expect(written).toMatchObject({ clientId: writer.clientId, userId: user.userId, access: 'write', method: 'POST', route: '/v1/users/:userId/tasks' });
     const everything = JSON.stringify(stack.logs);
     for (const token of [reader.token, writer.token, unrelated.token, user.jwt]) expect(everything).not.toContain(token);
   });
@@ -105,6 +112,6 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
 
   it("leaves the user's own tasks untouched by refused service calls", async () => {
     const listed = (await (await stack.call('/v1/tasks', { token: user.jwt })).json()) as TaskPage;
-    expect(listed.items.map((task) => task.title).sort()).toEqual(['from the billing service', 'the user wrote this']);
+    expect(listed.items.map((task) => task.title).sort()).toEqual(['from the billing service', 'logged write', 'the user wrote this']);
   });
 });

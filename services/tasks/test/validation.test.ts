@@ -138,6 +138,12 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       await expectInvalid(await patch(body), paths);
     });
 
+    it('refuses malformed JSON with 400 invalid_json, and changes nothing', async () => {
+      await expectProblem(await patch('{"title": "unterminated'), 400, 'invalid_json');
+      const unchanged = (await (await stack.call(`/v1/tasks/${task.id}`, { token: jwt })).json()) as Task;
+      expect(unchanged).toEqual(task);
+    });
+
     it('changes only the fields given, clears with null, and moves updatedAt', async () => {
       const original = await createTask(stack, jwt, { title: 'partial', description: 'keep', dueAt: '2027-01-01T00:00:00Z' });
       const response = await patch({ status: 'in_progress', dueAt: null }, original.id);

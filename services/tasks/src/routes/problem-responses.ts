@@ -8,6 +8,7 @@ export const problemResponses = {
   }),
   forbidden: problem(
     'Not allowed: another user named in the path (`forbidden`), a service token on a user-only route (`user_subject_required`), or a missing scope (`insufficient_scope`)',
+    { 'WWW-Authenticate': { description: 'With `insufficient_scope` only: the RFC 6750 §3 challenge naming the scope needed', schema: { type: 'string' } } },
   ),
   notFound: problem('No such task for this caller (`task_not_found`); someone else\'s task looks the same'),
   payloadTooLarge: problem('The body exceeds the size limit (`payload_too_large`)'),
