@@ -1,0 +1,178 @@
+// The README's Quickstart and walk-through, as a user on a fresh machine runs them: a client registered with the
+// clients CLI, then `npm start` (scripts/start.mjs) on the embedded default, then the walk-through's requests, then
+// SIGTERM. Each step asserts what the README shows, so the README cannot drift from what the stack does. Requests go
+// out like curl's: exactly the headers given (Node's own fetch adds Sec-Fetch-* headers, which Better Auth takes for a
+// browser's).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeFetch as fetch, type NativeRequestInit } from '@tessera/auth/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** A port nobody listens on right now (the OS's pick, released again). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The claims of a JWT, as the README's `node -p` line prints them. */
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+
+describe('the README, against npm start on the embedded default', () => {
+  let dataDir: string;
+  let stack: ChildProcess;
+  let output = '';
+  let exited: Promise<number | null>;
+  let AUTH: string;
+  let TASKS: string;
+  let client: { client_id: string; client_secret: string };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-quickstart-'));
+    const [authPort, tasksPort] = [await freePort(), await freePort()];
+    AUTH = `http://localhost:${authPort}`;
+    TASKS = `http://localhost:${tasksPort}`;
+    // A fresh machine: no database URLs (the embedded default), no secrets (generated into DATA_DIR).
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), AUTH_URL: AUTH };
+
+    // Before `npm start`: on the embedded database one process holds it at a time.
+    const created = spawnSync(process.execPath, ['--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--json'], { cwd: root, env, encoding: 'utf8' });
+    expect(created.status, created.stderr).toBe(0);
+    client = JSON.parse(created.stdout) as typeof client;
+
+    stack = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    exited = new Promise((resolve) => stack.once('exit', (code) => resolve(code)));
+    // start.mjs prints its banner once both services answer, or exits when one does not start.
+    const deadline = Date.now() + 90_000;
+    while (!output.includes('Tessera is running') && stack.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    if (!output.includes('Tessera is running')) throw new Error(`npm start did not come up:\n${output}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack?.exitCode === null) stack.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const json = (body: unknown): NativeRequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const bearer = (token: string, init: NativeRequestInit = {}): NativeRequestInit => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+  const signUp = (name: string) => fetch(`${AUTH}/api/auth/sign-up/email`, json({ email: `${name.toLowerCase()}@example.com`, password: 'correct-horse-battery', name }));
+
+  let adaCookie: string;
+  let ada: string;
+  let adaId: string;
+  let task: string;
+  let bobSession: string;
+  let bob: string;
+
+  it('1–2. signs up, and signs in like a browser with a cookie and a trusted Origin', async () => {
+    const signedUp = await signUp('Ada');
+    expect(signedUp.status).toBe(200);
+    expect(((await signedUp.json()) as { user: { email: string } }).user.email).toBe('ada@example.com');
+    expect(signedUp.headers.get('set-auth-token')).toBeTruthy();
+
+    const signedIn = await fetch(`${AUTH}/api/auth/sign-in/email`, {
+      ...json({ email: 'ada@example.com', password: 'correct-horse-battery' }),
+      headers: { 'content-type': 'application/json', origin: 'http://localhost:5173' },
+    });
+    expect(signedIn.status).toBe(200);
+    adaCookie = signedIn.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    expect(adaCookie).toContain('session_token=');
+  });
+
+  it('3–4. trades the session cookie for a 15-minute JWT that the published JWKS verifies', async () => {
+    const answer = await fetch(`${AUTH}/api/auth/token`, { headers: { cookie: adaCookie } });
+    expect(answer.status).toBe(200);
+    ada = ((await answer.json()) as { token: string }).token;
+    const claims = claimsOf(ada);
+    expect(claims).toMatchObject({ email: 'ada@example.com', name: 'Ada', iss: AUTH, aud: 'tessera' });
+    expect(claims.sub).toBe(claims.user_id);
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(15 * 60);
+    adaId = String(claims.sub);
+
+    const jwks = (await (await fetch(`${AUTH}/api/auth/jwks`)).json()) as { keys: { alg: string; crv: string; kid: string }[] };
+    expect(jwks.keys.map(({ alg, crv }) => ({ alg, crv }))).toContainEqual({ alg: 'EdDSA', crv: 'Ed25519' });
+    expect(jwks.keys.map((key) => key.kid)).toContain(JSON.parse(Buffer.from(ada.split('.')[0]!, 'base64url').toString('utf8')).kid);
+  });
+
+  it("5. creates a task owned by the token's subject and lists it", async () => {
+    const created = await fetch(`${TASKS}/v1/tasks`, bearer(ada, json({ title: 'Write the launch post', dueAt: '2026-12-01T09:00:00Z' })));
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { id: string; userId: string; status: string; description: unknown };
+    expect(body).toMatchObject({ userId: adaId, title: 'Write the launch post', status: 'todo', description: null });
+    task = body.id;
+    const listed = (await (await fetch(`${TASKS}/v1/tasks?limit=10`, bearer(ada))).json()) as { items: { id: string }[]; nextCursor: unknown };
+    expect(listed).toEqual({ items: [expect.objectContaining({ id: task })], nextCursor: null });
+  });
+
+  it('6. lets a mobile app, with no cookie and no Origin, exchange its session token for a JWT', async () => {
+    const signedUp = await signUp('Bob');
+    expect(signedUp.status).toBe(200);
+    bobSession = signedUp.headers.get('set-auth-token') ?? '';
+    const answer = await fetch(`${AUTH}/api/auth/token`, bearer(bobSession));
+    expect(answer.status).toBe(200);
+    bob = ((await answer.json()) as { token: string }).token;
+    expect(claimsOf(bob)).toMatchObject({ email: 'bob@example.com' });
+  });
+
+  it("7. refuses Bob Ada's task (404), her id (403), a body owner (400), and a request with no token (401)", async () => {
+    expect((await fetch(`${TASKS}/v1/tasks/${task}`, bearer(bob))).status).toBe(404);
+    const named = await fetch(`${TASKS}/v1/users/${adaId}/tasks`, bearer(bob));
+    expect(named.status).toBe(403);
+    expect(await named.json()).toEqual({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: "A user token may only reach the caller's own tasks",
+      code: 'forbidden',
+    });
+    const planted = await fetch(`${TASKS}/v1/tasks`, bearer(bob, json({ title: 'planted', userId: adaId })));
+    expect(planted.status).toBe(400);
+    expect(await planted.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'userId', message: 'is not a known field' }] });
+    const anonymous = await fetch(`${TASKS}/v1/tasks`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+  });
+
+  it("8. lets the reporting client read any user's tasks, not write them", async () => {
+    const answer = await fetch(`${AUTH}/api/auth/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'tasks:read' }).toString(),
+    });
+    expect(answer.status).toBe(200);
+    const service = ((await answer.json()) as { access_token: string }).access_token;
+    const read = (await (await fetch(`${TASKS}/v1/users/${adaId}/tasks`, bearer(service))).json()) as { items: unknown[] };
+    expect(read.items).toHaveLength(1);
+    const write = await fetch(`${TASKS}/v1/users/${adaId}/tasks`, bearer(service, json({ title: 'from a worker' })));
+    expect(write.status).toBe(403);
+    expect(((await write.json()) as { code: string }).code).toBe('insufficient_scope');
+  });
+
+  it('9. stops issuing JWTs for a session once it signs out', async () => {
+    const signedOut = await fetch(`${AUTH}/api/auth/sign-out`, bearer(bobSession, json({})));
+    expect(await signedOut.json()).toEqual({ success: true });
+    expect((await fetch(`${AUTH}/api/auth/token`, bearer(bobSession))).status).toBe(401);
+  });
+
+  it('stops both services gracefully on SIGTERM, exit code 0', async () => {
+    stack.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output.match(/\| .*"msg":"shut down"/g)).toHaveLength(2);
+  }, 30_000);
+});
