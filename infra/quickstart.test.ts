@@ -5,26 +5,14 @@
 // browser's).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeFetch as fetch, type NativeRequestInit } from '@tessera/auth/testing';
+import { unusedPort } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** A port nobody listens on right now (the OS's pick, released again). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** The claims of a JWT, as the README's `node -p` line prints them. */
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -40,7 +28,7 @@ describe('the README, against npm start on the embedded default', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-quickstart-'));
-    const [authPort, tasksPort] = [await freePort(), await freePort()];
+    const [authPort, tasksPort] = [await unusedPort(), await unusedPort()];
     AUTH = `http://localhost:${authPort}`;
     TASKS = `http://localhost:${tasksPort}`;
     // A fresh machine: no database URLs (the embedded default), no secrets (generated into DATA_DIR).

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -20,4 +21,13 @@ export function capturingLogger(level: 'info' | 'debug' = 'debug'): { logger: Lo
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/** A loopback port with nothing listening on it right now: taken from the OS, then released. */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

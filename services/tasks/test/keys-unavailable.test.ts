@@ -1,19 +1,9 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
 import { createLogger } from '@tessera/server';
+import { unusedPort } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTasksService, type TasksService } from '../src/app.ts';
 import { loadTasksConfig } from '../src/config.ts';
-
-/** A local port with nothing listening on it: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('verification keys unavailable', () => {
   let auth: TestAuthService;
@@ -27,7 +17,7 @@ describe('verification keys unavailable', () => {
     const config = loadTasksConfig({
       NODE_ENV: 'test',
       TASKS_DATABASE_URL: 'memory://',
-      AUTH_URL: `http://127.0.0.1:${await closedPort()}`,
+      AUTH_URL: `http://127.0.0.1:${await unusedPort()}`,
       AUTH_ISSUER: auth.url,
     });
     tasks = await createTasksService(config, { logger: createLogger({ service: 'tasks', level: 'silent' }) });
