@@ -97,15 +97,6 @@ describe('Dockerfile', () => {
       .filter((dir) => existsSync(join(root, dir, 'package.json')));
     for (const dir of workspaces) expect(dockerfile, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
-
-  it('runs the root postinstall script after npm ci --ignore-scripts skipped it', () => {
-    const dockerfile = read('infra/docker/Dockerfile');
-    const postinstall = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.postinstall;
-    expect(postinstall).toBeDefined();
-    const install = dockerfile.indexOf('npm ci --no-audit --no-fund --ignore-scripts');
-    expect(install).toBeGreaterThan(-1);
-    expect(dockerfile.indexOf(`RUN ${postinstall}`)).toBeGreaterThan(install);
-  });
 });
 
 describe('Kubernetes manifests', () => {
