@@ -46,6 +46,13 @@ export type OpenDatabaseOptions<TSchema extends Record<string, unknown>> = {
    * not limited. Ignored by PGlite, which runs in-process.
    */
   statementTimeoutMs?: number;
+  /**
+   * Postgres ends a session that sits this long inside a transaction without sending a statement
+   * (`idle_in_transaction_session_timeout`, set for each connection when it opens): the transaction rolls back and
+   * postgres-js reconnects, so a unit of work that hangs in the service can't hold a connection and its locks for
+   * ever. Default: none. Ignored by PGlite, which runs in-process.
+   */
+  idleInTransactionTimeoutMs?: number;
 };
 
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
@@ -60,7 +67,8 @@ const POSTGRES_OPTIONS = {
    * statement without handling its failure: a connection lost during it becomes an unhandled rejection, which
    * ends the process (porsager/postgres#1192, #1223). Nothing here needs it: drizzle reads and writes `text[]`
    * as array literals itself. The price: postgres-js's `reserve()` hangs on a new connection without it
-   * (porsager/postgres#1219), so nothing here reserves connections.
+   * (porsager/postgres#1219), so nothing here reserves connections; `begin()` (drizzle's `transaction`) is not
+   * affected.
    */
   fetch_types: false,
 } satisfies postgres.Options<Record<string, postgres.PostgresType>>;
@@ -81,8 +89,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   if (options.poolMax !== undefined && !(Number.isInteger(options.poolMax) && options.poolMax >= 1)) {
     throw new TypeError('openDatabase: poolMax must be a positive integer');
   }
-  if (options.statementTimeoutMs !== undefined && !(Number.isInteger(options.statementTimeoutMs) && options.statementTimeoutMs >= 1)) {
-    throw new TypeError('openDatabase: statementTimeoutMs must be a positive integer');
+  for (const limit of ['statementTimeoutMs', 'idleInTransactionTimeoutMs'] as const) {
+    const value = options[limit];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new TypeError(`openDatabase: ${limit} must be a positive integer`);
   }
   const url = options.url?.trim() || undefined;
   if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
@@ -125,14 +134,17 @@ async function openPglite<TSchema extends Record<string, unknown>>(
 }
 
 async function openPostgres<TSchema extends Record<string, unknown>>(
-  { schema, poolMax = 10, statementTimeoutMs }: OpenDatabaseOptions<TSchema>,
+  { schema, poolMax = 10, statementTimeoutMs, idleInTransactionTimeoutMs }: OpenDatabaseOptions<TSchema>,
   url: string,
 ): Promise<Database<TSchema>> {
   const client = postgres(url, {
     ...POSTGRES_OPTIONS,
     max: poolMax,
     // Sent in each connection's startup message: no extra statement per connection or per query.
-    ...(statementTimeoutMs === undefined ? {} : { connection: { statement_timeout: statementTimeoutMs } }),
+    connection: {
+      ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+      ...(idleInTransactionTimeoutMs === undefined ? {} : { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }),
+    },
   });
   const db = drizzlePostgres({ client, schema });
   return {

@@ -1,6 +1,6 @@
 /**
- * Thrown by the task repository when the database cannot answer right now (down, restarting, out of
- * connections, too slow). The request can be retried later; the HTTP layer answers 503 with `Retry-After`.
+ * The database cannot answer right now (down, restarting, out of connections, too slow): thrown by
+ * `withSubject`. The request can be retried later; a service answers 503 with `Retry-After`.
  * The original error stays in `cause` for the logs; it never reaches a response.
  */
 export class DatabaseUnavailableError extends Error {
