@@ -121,7 +121,8 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
 export async function createTasksService(config: TasksConfig, options: TasksServiceOptions = {}): Promise<TasksService> {
   const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
   const { statementTimeoutMs = 5_000, deadlineMs } = options.databaseLimits ?? {};
-  const database = await openTasksDatabaseFor(config, { statementTimeoutMs });
+  // A transaction that idles as long as a statement may run is stuck in the service: Postgres ends it and rolls it back.
+  const database = await openTasksDatabaseFor(config, { statementTimeoutMs, idleInTransactionTimeoutMs: statementTimeoutMs });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;
   try {

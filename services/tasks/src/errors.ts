@@ -1,6 +1,6 @@
 import { HttpProblem, problemJson, type ServerVariables } from '@tessera/server';
 import type { Context } from 'hono';
-import { DatabaseUnavailableError } from './db/database-errors.ts';
+import { DatabaseUnavailableError } from '@tessera/db';
 
 /** Seconds a client should wait before retrying after a database fault. */
 const databaseRetryAfterSeconds = 5;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { withSubject } from '@tessera/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTasksDatabase, type TasksDatabase } from '../src/db/database.ts';
-import { inSubjectScope } from '../src/db/subject-scope.ts';
-import { TaskRepository } from '../src/tasks/task-repository.ts';
+import { TaskRepository, tasksScope } from '../src/tasks/task-repository.ts';
 import { rowsOf } from './support/sql-rows.ts';
 import { failureSqlState } from './support/sql-state.ts';
 
@@ -40,7 +40,7 @@ describe.skipIf(serverUrl === undefined)('row-level security for a non-superuser
   it('migrates and serves each subject its own rows', async () => {
     const mine = await TaskRepository.forSubject(database, 'owner-test-a').create({ title: 'a' });
     await TaskRepository.forSubject(database, 'owner-test-b').create({ title: 'b' });
-    const scoped = rowsOf<{ id: string }>(await inSubjectScope(database.db, 'owner-test-a', (tx) => tx.execute(sql`select id from tasks`)));
+    const scoped = rowsOf<{ id: string }>(await withSubject(database.db, 'owner-test-a', (tx) => tx.execute(sql`select id from tasks`), tasksScope));
     expect(scoped.map((row) => row.id)).toEqual([mine.id]);
   });
 

@@ -1,7 +1,8 @@
-import type { TasksDatabase, TasksDb } from '../db/database.ts';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/database-errors.ts';
-import type { TaskStatus } from '../db/schema.ts';
-import { runStatement, type ResultRow } from '../db/run-statement.ts';
+import { withSubject, type SubjectScopeOptions, type SubjectTransaction } from '@tessera/db';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { TasksDatabase, TasksSchema } from '../db/database.ts';
+import { tasks, tasksAppRole, type TaskStatus } from '../db/schema.ts';
 import { encodeCursor, type ListPosition } from './cursor.ts';
 import type { NewTask, Task, TaskPage, TaskPatch } from './task.ts';
 
@@ -21,123 +22,122 @@ export type ListTasksQuery = {
   after?: ListPosition | undefined;
 };
 
-/**
- * The statements: one call each of the subject-scoped SQL functions of migration `0002_subject_functions` (`tasks_list`
- * as replaced by `0003_list_formats_the_page_only`), whose
- * first parameter is always the subject. Each function enters the subject's scope (role `tessera_tasks_app`,
- * `app.user_id`) and runs one query that carries `user_id = subject`; they return the task columns in the order
- * {@link toTask} reads, timestamps as UTC ISO 8601 text with all six fraction digits, so the API shows and the
- * cursor compares exactly the stored value (a JS `Date` would round it to milliseconds).
- */
-const statements = {
-  list: 'select * from tasks_list($1, $2, $3, $4, $5)',
-  get: 'select * from tasks_get($1, $2)',
-  create: 'select * from tasks_create($1, $2, $3, $4, $5)',
-  update: 'select * from tasks_update($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-  delete: 'select * from tasks_delete($1, $2)',
-} as const;
+/** The scope every call runs in (`withSubject`): the role of the schema's policy, and `app.user_id`. */
+export const tasksScope = { role: tasksAppRole.name } satisfies SubjectScopeOptions;
 
 /**
- * `list` and `get` only read: they run on the read pool, where they may be pipelined (see `runStatement`). The
- * others write, on the write pool.
+ * A timestamp as UTC ISO 8601 with all six fraction digits, formatted by Postgres: the API shows, and the cursor
+ * compares, exactly the stored value (a JS `Date` would round it to milliseconds).
  */
-const READ = { readOnly: true } as const;
-const WRITE = { readOnly: false } as const;
-
-/** Where the statements run: writes on `db`, reads on `reads` (the same handle on PGlite). */
-export type TaskPools = Pick<TasksDatabase, 'db' | 'reads'>;
-
-/** A row of the task columns, in the functions' order, as a task. */
-function toTask(row: ResultRow): Task {
-  const [id, userId, title, description, status, dueAt, createdAt, updatedAt] = row as [string, string, string, string | null, TaskStatus, string | null, string, string];
-  return { id, userId, title, description, status, dueAt, createdAt, updatedAt };
+function utcIso(column: PgColumn): SQL<string> {
+  return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
+/** The columns of a {@link Task}, in its order. */
+const taskColumns = {
+  id: tasks.id,
+  userId: tasks.userId,
+  title: tasks.title,
+  description: tasks.description,
+  status: tasks.status,
+  dueAt: utcIso(tasks.dueAt) as SQL<string | null>,
+  createdAt: utcIso(tasks.createdAt),
+  updatedAt: utcIso(tasks.updatedAt),
+};
+
 /**
- * All access to tasks, for one subject (a user id). Every query carries `user_id = subject` and runs in
- * its own transaction as the row-level-security role with `app.user_id = subject` (the SQL functions of
- * `0002_subject_functions`): two independent locks, so a mistake in one is still caught by the other.
+ * All access to tasks, for one subject (a user id). Every call is one transaction in the subject's scope
+ * (`withSubject`: the row-level-security role, `app.user_id = subject`), and every query in it also carries
+ * `user_id = subject`: two independent locks, so a mistake in one is still caught by the other.
  * There is deliberately no unscoped method and no public constructor.
  */
 export class TaskRepository {
-  readonly #writes: TasksDb;
-  readonly #reads: TasksDb;
+  readonly #db: TasksDatabase['db'];
   readonly #subject: string;
   readonly #deadlineMs: number;
 
-  private constructor({ db, reads }: TaskPools, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
-    this.#writes = db;
-    this.#reads = reads;
+  private constructor({ db }: Pick<TasksDatabase, 'db'>, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
+    this.#db = db;
     this.#subject = subject;
     this.#deadlineMs = deadlineMs;
   }
 
   /** The repository of `subject`'s tasks: the only way to reach the `tasks` table. */
-  static forSubject(pools: TaskPools, subject: string, options: TaskRepositoryOptions = {}): TaskRepository {
+  static forSubject(database: Pick<TasksDatabase, 'db'>, subject: string, options: TaskRepositoryOptions = {}): TaskRepository {
     if (subject.trim() === '') throw new TypeError('TaskRepository.forSubject needs a non-empty subject');
-    return new TaskRepository(pools, subject, options);
+    return new TaskRepository(database, subject, options);
   }
 
   /** A page of the subject's tasks ordered by `(createdAt, id)`, with the cursor of the next page. */
   async list({ status, limit, after }: ListTasksQuery): Promise<TaskPage> {
-    // One extra row tells whether another page exists without a count query.
-    const rows = await this.#run(statements.list, [status ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1], READ);
-    const items = rows.slice(0, limit).map(toTask);
+    const rows = await this.#inScope((tx) =>
+      tx
+        .select(taskColumns)
+        .from(tasks)
+        .where(
+          and(
+            this.#owned(),
+            status === undefined ? undefined : eq(tasks.status, status),
+            // Keyset pagination: a row comparison the (user_id, created_at, id) index serves.
+            after === undefined ? undefined : sql`(${tasks.createdAt}, ${tasks.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
+          ),
+        )
+        .orderBy(tasks.createdAt, tasks.id)
+        // One extra row tells whether another page exists without a count query.
+        .limit(limit + 1),
+    );
+    const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
   }
 
   /** The subject's task with this id, or `null` (also when it belongs to someone else). */
   async get(id: string): Promise<Task | null> {
-    const [row] = await this.#run(statements.get, [id], READ);
-    return row === undefined ? null : toTask(row);
+    const [task] = await this.#inScope((tx) => tx.select(taskColumns).from(tasks).where(and(this.#owned(), eq(tasks.id, id))));
+    return task ?? null;
   }
 
   /** Creates a task owned by the subject. */
   async create(input: NewTask): Promise<Task> {
-    const [row] = await this.#run(statements.create, [input.title, input.description ?? null, input.status ?? 'todo', input.dueAt ?? null], WRITE);
-    if (row === undefined) throw new Error('insert returned no row');
-    return toTask(row);
+    const [task] = await this.#inScope((tx) =>
+      tx
+        .insert(tasks)
+        .values({ userId: this.#subject, title: input.title, description: input.description ?? null, status: input.status ?? 'todo', dueAt: input.dueAt ?? null })
+        .returning(taskColumns),
+    );
+    if (task === undefined) throw new Error('insert returned no row');
+    return task;
   }
 
   /** Applies a partial update to the subject's task; `null` when there is no such task for the subject. */
   async update(id: string, patch: TaskPatch): Promise<Task | null> {
     // Field by field, so nothing else (an owner, a timestamp) can ride along. A field is changed when it is
-    // present, also to null; absent (undefined) leaves it as it is.
+    // present, also to null; drizzle leaves an absent (undefined) one as it is.
     const { title, description, status, dueAt } = patch;
     if ([title, description, status, dueAt].every((value) => value === undefined)) throw new TypeError('TaskRepository.update needs at least one field');
-    const [row] = await this.#run(statements.update, [
-      id,
-      title !== undefined,
-      title ?? null,
-      description !== undefined,
-      description ?? null,
-      status !== undefined,
-      status ?? null,
-      dueAt !== undefined,
-      dueAt ?? null,
-    ], WRITE);
-    return row === undefined ? null : toTask(row);
+    const [task] = await this.#inScope((tx) =>
+      tx
+        .update(tasks)
+        .set({ title, description, status, dueAt, updatedAt: sql`now()` })
+        .where(and(this.#owned(), eq(tasks.id, id)))
+        .returning(taskColumns),
+    );
+    return task ?? null;
   }
 
   /** Deletes the subject's task; `false` when there is no such task for the subject. */
   async delete(id: string): Promise<boolean> {
-    const rows = await this.#run(statements.delete, [id], WRITE);
-    return rows.length > 0;
+    const deleted = await this.#inScope((tx) => tx.delete(tasks).where(and(this.#owned(), eq(tasks.id, id))).returning({ id: tasks.id }));
+    return deleted.length > 0;
   }
 
-  /**
-   * Runs one of the statements with the subject as its first parameter, within the deadline, and turns "the
-   * database is not there" into one error type.
-   */
-  async #run(statement: string, params: readonly unknown[], { readOnly }: { readOnly: boolean }): Promise<ResultRow[]> {
-    try {
-      const pool = readOnly ? this.#reads : this.#writes;
-      return await runStatement(pool, statement, [this.#subject, ...params], { deadlineMs: this.#deadlineMs, readOnly });
-    } catch (error) {
-      if (error instanceof DatabaseUnavailableError) throw error;
-      if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError('the database is unavailable', { cause: error });
-      throw error;
-    }
+  /** The first lock: `user_id = subject`, in every query. */
+  #owned(): SQL {
+    return eq(tasks.userId, this.#subject);
+  }
+
+  /** Runs `work` in the subject's scope (the second lock), within the deadline. */
+  #inScope<T>(work: (tx: SubjectTransaction<TasksSchema>) => Promise<T>): Promise<T> {
+    return withSubject(this.#db, this.#subject, work, { ...tasksScope, deadlineMs: this.#deadlineMs });
   }
 }

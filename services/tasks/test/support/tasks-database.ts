@@ -6,7 +6,7 @@ import { openTasksDatabase, type TasksDatabase } from '../../src/db/database.ts'
  * Opens a migrated tasks database for the suite that calls it: a fresh Postgres database (dropped afterwards) for
  * `postgres`, in-memory PGlite otherwise. Returns a getter, since the database exists only once `beforeAll` ran.
  */
-export function useTasksDatabase(target: string, options: { poolMax?: number; readPoolMax?: number } = {}): () => TasksDatabase {
+export function useTasksDatabase(target: string, options: { poolMax?: number } = {}): () => TasksDatabase {
   let server: TestDatabase | undefined;
   let database: TasksDatabase | undefined;
   beforeAll(async () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "tasks" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE POLICY "tasks_subject" ON "tasks" AS PERMISSIVE FOR ALL TO "tessera_tasks_app" USING ("tasks"."user_id" = current_setting('app.user_id', true)) WITH CHECK ("tasks"."user_id" = current_setting('app.user_id', true));
