@@ -14,3 +14,7 @@ export { createMetrics } from './metrics.ts';
 export type { ReadinessChecks, ReadinessReport } from './readiness.ts';
 export { serve } from './serve.ts';
 export type { FetchApp, RunningServer, ServeOptions } from './serve.ts';
+export { launchService, startService } from './start/start-service.ts';
+export type { ServiceInstance, StartableConfig, StartServiceOptions } from './start/start-service.ts';
+export { migrateDatabase, runMigrations } from './start/run-migrations.ts';
+export type { RunMigrationsOptions } from './start/run-migrations.ts';
