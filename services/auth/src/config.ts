@@ -93,7 +93,7 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
   // The secret is resolved even when other variables are invalid, so one start lists every problem.
   const production = isProduction(source);
   const dataDir = resolveDataDir(source.DATA_DIR);
-  const betterAuthSecret = resolveBetterAuthSecret(present(source.BETTER_AUTH_SECRET), dataDir, production, problems);
+  const betterAuthSecret = resolveBetterAuthSecret(source.BETTER_AUTH_SECRET, dataDir, production, problems);
   if (loaded === undefined || betterAuthSecret === undefined) throw new ConfigError(problems);
 
   const { shared, env } = loaded;
@@ -126,10 +126,6 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
     trustedProxyIpHeader: env.TRUSTED_PROXY_IP_HEADER,
     rateLimitEnabled: shared.production,
   };
-}
-
-function present(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function resolveBetterAuthSecret(
