@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
-import { resolveDevSecret } from './dev-secrets.ts';
+import { resolveDevSecret, storedDevSecret } from './dev-secrets.ts';
 
 let dataDir: string;
 
@@ -111,5 +111,19 @@ describe('resolveDevSecret', () => {
     const values = await Promise.all([run(), run(), run()]);
     expect(new Set(values).size).toBe(1);
     expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({ SHARED_SECRET: values[0] });
+  });
+});
+
+describe('storedDevSecret', () => {
+  it('reads a stored secret and never writes one', () => {
+    expect(storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir })).toBeUndefined();
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
+    const { value } = resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false });
+    expect(storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir })).toBe(value);
+  });
+
+  it('treats a corrupt file as no secret, leaving it for its owner to report', () => {
+    writeFileSync(join(dataDir, 'secrets.json'), '{ not json');
+    expect(storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir })).toBeUndefined();
   });
 });

@@ -50,6 +50,20 @@ export function resolveDevSecret({ variable, value, dataDir, production }: Resol
   });
 }
 
+/**
+ * The development secret kept for `variable` in `<dataDir>/secrets.json`, if there is one; never generates or
+ * writes one. A service that must not hold a secret can still check it is not reusing it (see `JWT_SECRET`).
+ */
+export function storedDevSecret({ variable, dataDir }: { variable: string; dataDir: string }): string | undefined {
+  try {
+    return readSecrets(join(dataDir, SECRETS_FILE))[variable];
+  } catch (error) {
+    // A corrupt file is reported by the service that owns the secret (resolveDevSecret); here it is just absent.
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
 function readSecrets(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   // A copy or an old checkout may have left it readable by others: tighten it back to the owner.

@@ -7,13 +7,19 @@ export type { EnvSource } from './load-env.ts';
 export {
   commaListSchema,
   countSchema,
+  databaseUrlSchema,
   durationSchema,
+  LOG_LEVELS,
+  logLevelSchema,
   nodeEnvSchema,
+  originListSchema,
   portSchema,
   secretSchema,
   urlSchema,
 } from './schemas.ts';
-export type { SecretSchemaOptions } from './schemas.ts';
-export { defaultDataDir, repoRoot } from './paths.ts';
-export { resolveDevSecret } from './dev-secrets.ts';
+export type { LogLevel, SecretSchemaOptions } from './schemas.ts';
+export { isProduction, JWT_MODES, loadDatabaseLocation, loadServiceEnv, sharedEnv } from './shared-env.ts';
+export type { JwtMode, SharedSettings } from './shared-env.ts';
+export { defaultDataDir, repoRoot, resolveDataDir } from './paths.ts';
+export { resolveDevSecret, storedDevSecret } from './dev-secrets.ts';
 export type { ResolveDevSecretOptions, ResolvedSecret } from './dev-secrets.ts';

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { commaListSchema, countSchema, durationSchema, nodeEnvSchema, portSchema, secretSchema, urlSchema } from './schemas.ts';
+import {
+  commaListSchema,
+  countSchema,
+  databaseUrlSchema,
+  durationSchema,
+  logLevelSchema,
+  nodeEnvSchema,
+  originListSchema,
+  portSchema,
+  secretSchema,
+  urlSchema,
+} from './schemas.ts';
 
 describe('secretSchema', () => {
   it('accepts 32 random-looking bytes', () => {
@@ -111,5 +122,43 @@ describe('nodeEnvSchema', () => {
   it('rejects anything but development, test and production', () => {
     expect(nodeEnvSchema().parse('production')).toBe('production');
     expect(nodeEnvSchema().safeParse('prod').success).toBe(false);
+  });
+});
+
+describe('originListSchema', () => {
+  it('normalises each origin to what a browser sends', () => {
+    expect(originListSchema().parse('http://localhost:5173/, HTTPS://App.Example:443, http://127.0.0.1:8080')).toEqual([
+      'http://localhost:5173',
+      'https://app.example',
+      'http://127.0.0.1:8080',
+    ]);
+  });
+
+  it.each(['https://app.example/path', 'https://app.example?x=1', 'https://app.example/#top', 'ftp://app.example', 'https://user@app.example', 'app.example'])(
+    'refuses %s, naming it',
+    (value) => {
+      const result = originListSchema().safeParse(value);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toBe(`"${value}" is not an origin like https://app.example.com`);
+    },
+  );
+});
+
+describe('databaseUrlSchema', () => {
+  it.each(['postgres://db/x', 'postgresql://u@db:5432/x', 'memory://'])('accepts %s', (value) => {
+    expect(databaseUrlSchema().parse(value)).toBe(value);
+  });
+
+  it('refuses another scheme without echoing the URL', () => {
+    const result = databaseUrlSchema().safeParse('mysql://user:hunter2@db/x');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).not.toContain('hunter2');
+  });
+});
+
+describe('logLevelSchema', () => {
+  it('defaults to info and refuses an unknown level', () => {
+    expect(logLevelSchema().parse(undefined)).toBe('info');
+    expect(logLevelSchema().safeParse('verbose').success).toBe(false);
   });
 });

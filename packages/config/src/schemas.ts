@@ -106,3 +106,53 @@ export function portSchema() {
 export function nodeEnvSchema() {
   return z.enum(['development', 'test', 'production']).default('development');
 }
+
+/** pino's levels, as `LOG_LEVEL` accepts them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `LOG_LEVEL`: one of {@link LOG_LEVELS}; default `info`. */
+export function logLevelSchema() {
+  return z.enum(LOG_LEVELS).default('info');
+}
+
+/**
+ * A comma-separated list of browser origins (`https://app.example.com`), each normalised to the form a browser
+ * sends in `Origin`: lower-case scheme and host, no default port, no trailing slash. CORS compares that header as
+ * an exact string, so `http://LocalHost:5173/` must become `http://localhost:5173` or the browser is refused.
+ */
+export function originListSchema() {
+  return commaListSchema().transform((items, context) =>
+    items.flatMap((item) => {
+      const origin = originOf(item);
+      if (origin === undefined) {
+        context.addIssue({ code: 'custom', input: item, message: `"${item}" is not an origin like https://app.example.com` });
+        return [];
+      }
+      return [origin];
+    }),
+  );
+}
+
+/** The serialised origin of an http(s) URL that names nothing but an origin (a bare `/` path at most). */
+function originOf(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  const http = url.protocol === 'http:' || url.protocol === 'https:';
+  return bare && http && !value.endsWith('?') && !value.endsWith('#') ? url.origin : undefined;
+}
+
+/**
+ * A service's database URL (`<SERVICE>_DATABASE_URL`): `postgres://` or `postgresql://` for Postgres, `memory://`
+ * for an in-memory PGlite (tests). Leave the variable unset for the embedded PGlite under `DATA_DIR`.
+ */
+export function databaseUrlSchema() {
+  return z
+    .string()
+    .trim()
+    .refine((url) => /^(postgres|postgresql|memory):\/\//.test(url), {
+      message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite',
+    });
+}

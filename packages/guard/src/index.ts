@@ -13,3 +13,15 @@ export type { Principal, TokenClaims } from './principal.ts';
 export { bearerAuth } from './middleware/bearer-auth/index.ts';
 export type { BearerAuthOptions, GuardOutcome, GuardVariables } from './middleware/bearer-auth/index.ts';
 export { requireScope } from './middleware/require-scope/index.ts';
+export {
+  authChallenge,
+  bearerChallenge,
+  DEFAULT_REALM,
+  MAX_PROBLEM_ERRORS,
+  PROBLEM_CONTENT_TYPE,
+  problemAnswer,
+  problemBody,
+  problemCodeForStatus,
+  problemTitleForStatus,
+} from './problem/index.ts';
+export type { BearerChallengeOptions, ProblemAnswer, ProblemBody, ProblemDetails, ProblemFieldError } from './problem/index.ts';

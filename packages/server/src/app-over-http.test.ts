@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { serve, type RunningServer } from './serve.ts';
-import { capturingLogger } from './testing.ts';
+import { capturingLogger } from './testing/index.ts';
 
 // The same behaviour as app.test.ts, but through @hono/node-server and real sockets, where bodies stream in.
 

@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
 import { createRouter } from './router.ts';
 import { HttpProblem } from './problem.ts';
-import { capturingLogger } from './testing.ts';
+import { capturingLogger } from './testing/index.ts';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -126,6 +126,19 @@ describe('createApp', () => {
       expect(problem.code).toBe('validation_failed');
       expect(problem.errors.map((error) => error.path).sort()).toEqual(['extra', 'tags.1', 'title']);
       expect(problem.errors.find((error) => error.path === 'extra')?.message).toBe('is not a known field');
+    });
+
+    it('answers a 58 KB body of unknown fields with a small problem: the first 20 fields and a count', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 6_000 }, (_, index) => [`f${index}`, 1]));
+      const body = JSON.stringify({ title: 'milk', ...fields });
+      expect(body.length).toBeGreaterThan(58_000);
+      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(text.length).toBeLessThan(2_000);
+      const problem = JSON.parse(text) as { code: string; errors: unknown[]; errorsOmitted: number };
+      expect(problem).toMatchObject({ code: 'validation_failed', errorsOmitted: 6_000 - 20 });
+      expect(problem.errors).toHaveLength(20);
     });
 
     it('validates path params through the same hook', async () => {

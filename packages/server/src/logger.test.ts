@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { capturingLogger } from './testing.ts';
+import { capturingLogger } from './testing/index.ts';
 
 const SECRETS = {
   authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.SECRET-JWT.sig',

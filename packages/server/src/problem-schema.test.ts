@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { HttpProblem } from './problem.ts';
 import { problemResponse, ProblemSchema } from './problem-schema.ts';
-import { capturingLogger } from './testing.ts';
+import { capturingLogger } from './testing/index.ts';
 
 describe('ProblemSchema', () => {
   it('describes what onError actually answers', async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { serve, type RunningServer } from './serve.ts';
-import { capturingLogger } from './testing.ts';
+import { capturingLogger } from './testing/index.ts';
 
 type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
 

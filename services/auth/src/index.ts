@@ -3,7 +3,7 @@ export { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 export type { AuthService } from './app.ts';
 export { createBetterAuth } from './better-auth.ts';
 export type { AuthDatabase, TesseraAuth } from './better-auth.ts';
-export { databaseLocation, JWT_ALGORITHMS, loadAuthConfig } from './config.ts';
+export { JWT_ALGORITHMS, loadAuthConfig } from './config.ts';
 export type { AuthConfig, JwtAlgorithm, JwtSigningConfig } from './config.ts';
 export { openIdConfiguration } from './discovery/openid-configuration.ts';
 export type { OpenIdConfiguration } from './discovery/openid-configuration.ts';

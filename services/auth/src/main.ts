@@ -1,13 +1,11 @@
-import { runEntryPoint } from '@tessera/config';
-import { createLogger, serve } from '@tessera/server';
+import { startService } from '@tessera/server';
 import { createAuthService } from './app.ts';
 import { loadAuthConfig } from './config.ts';
 
 /** `npm start -w services/auth`: load the configuration, open the database, listen on AUTH_PORT until SIGTERM. */
-runEntryPoint(async () => {
-  const config = loadAuthConfig();
-  const logger = createLogger({ service: 'auth', level: config.logLevel });
-  const service = await createAuthService(config, { logger });
-  const server = await serve(service.app, { port: config.port, logger, onShutdown: () => service.close() });
-  logger.info({ url: config.url, listening: server.url }, `auth service listening on ${server.url} (public URL ${config.url})`);
+startService({
+  name: 'auth',
+  loadConfig: loadAuthConfig,
+  create: createAuthService,
+  describe: (config) => ({ publicUrl: config.url }),
 });

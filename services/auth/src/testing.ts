@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '@tessera/config';
 import { createLogger, serve, type RunningServer } from '@tessera/server';
 import { Hono } from 'hono';
 import { createAuthService, type AuthService } from './app.ts';
 import { createOAuthClientStore } from './client-credentials/index.ts';
-import { LOG_LEVELS, loadAuthConfig, type AuthConfig } from './config.ts';
+import { loadAuthConfig, type AuthConfig } from './config.ts';
 import { nativeFetch } from './testing/native-fetch.ts';
 
 export { nativeFetch } from './testing/native-fetch.ts';
@@ -86,7 +87,7 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
 }
 
 /** TEST_LOG_LEVEL when it names a pino level, else silent: tests are quiet unless asked. */
-function testLogLevel(): (typeof LOG_LEVELS)[number] {
+function testLogLevel(): LogLevel {
   const wanted = process.env.TEST_LOG_LEVEL;
   return LOG_LEVELS.find((level) => level === wanted) ?? 'silent';
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeFetch, type TestAuthService } from '../src/testing.ts';
 import { startOn } from './support/auth-client.ts';
 
-type Problem = { type: string; title: string; status: number; detail: string; code: string };
+type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[]; errorsOmitted?: number };
 
 describe('bad input on Better Auth routes', () => {
   let service: TestAuthService;
@@ -60,13 +60,33 @@ describe('bad input on Better Auth routes', () => {
     await expectProblem(await post('/api/auth/sign-in/email', 'email=a', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
   });
 
-  it('answers a JSON array where an object belongs with 400 validation_error', async () => {
-    await expectProblem(await post('/api/auth/sign-up/email', '[1,2]', { 'content-type': 'application/json' }), 400, 'validation_error');
+  it('answers a JSON array where an object belongs with 400 validation_failed on the body itself', async () => {
+    const problem = await expectProblem(await post('/api/auth/sign-up/email', '[1,2]', { 'content-type': 'application/json' }), 400, 'validation_failed');
+    expect(problem.errors?.length).toBeGreaterThan(0);
+    expect(problem.errors?.every((error) => error.path === '')).toBe(true);
   });
 
-  it('answers an invalid email with 400 and wrong credentials with 401, keeping Better Auth codes in snake case', async () => {
+  it('answers an invalid email with 400 validation_failed naming the field, as the tasks service does', async () => {
     const invalid = await post('/api/auth/sign-up/email', JSON.stringify({ email: 'nope', password: 'password-123', name: 'x' }), { 'content-type': 'application/json' });
-    await expectProblem(invalid, 400, 'validation_error');
+    const problem = await expectProblem(invalid, 400, 'validation_failed');
+    expect(problem.errors).toEqual([{ path: 'email', message: expect.any(String) }]);
+  });
+
+  it('answers a 58 KB body of unknown fields and a long query string with a small problem', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 6_000 }, (_, index) => [`f${index}`, 1]));
+    const body = JSON.stringify({ email: 1, password: 2, name: 3, ...fields });
+    expect(body.length).toBeGreaterThan(58_000);
+    const answer = await post('/api/auth/sign-up/email', body, { 'content-type': 'application/json' });
+    expect(answer.status).toBe(400);
+    expect((await answer.clone().text()).length).toBeLessThan(2_000);
+    await expectProblem(answer, 400, 'validation_failed');
+
+    const query = Array.from({ length: 1_500 }, (_, index) => `q${index}=1`).join('&');
+    const listed = await nativeFetch(`${service.url}/api/auth/get-session?${query}`);
+    expect((await listed.text()).length).toBeLessThan(2_000);
+  });
+
+  it('answers wrong credentials with 401, keeping Better Auth codes in snake case', async () => {
     const wrong = await post('/api/auth/sign-in/email', JSON.stringify({ email: 'nobody@example.test', password: 'password-123' }), { 'content-type': 'application/json' });
     const problem = await expectProblem(wrong, 401, 'invalid_email_or_password');
     expect(problem.detail).toBe('Invalid email or password');

@@ -10,9 +10,10 @@ import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-reposit
 /** Options of {@link createTasksService}; everything else comes from the config. */
 export type TasksServiceOptions = {
   /**
-   * Replaces the guard's `bearerAuth` (the bench hook): any middleware that sets `c.var.principal`, e.g.
-   * `hono/jwk`, a fixed principal, or session delegation to the auth service. Default: `bearerAuth` with
-   * a verifier built from the config (JWKS or shared secret per `JWT_MODE`).
+   * How a request is authenticated: any middleware that admits it and sets `c.var.principal`, or answers it.
+   * Default: `bearerAuth` of `@tessera/guard` over {@link createTasksVerifier} (JWKS or shared secret per
+   * `JWT_MODE`). Another one (an API gateway's identity header, a fixed principal in a test) replaces the guard,
+   * and then `/readyz` no longer waits for keys.
    */
   authenticate?: MiddlewareHandler<{ Variables: GuardVariables }>;
   /** The logger. Default: a pino logger for `tasks` at the config's `LOG_LEVEL`. */
@@ -49,8 +50,8 @@ const jwksAlgorithms = ['EdDSA', 'ES256', 'RS256'] as const;
 
 /**
  * The verifier the service authenticates with for this config: the auth service's JWKS, or the shared HS256
- * secret, with the verified-token cache per `TASKS_TOKEN_CACHE`. Exported for the HTTP benchmark, which puts
- * `bearerAuth` over it next to the other contenders in one process.
+ * secret, with the verified-token cache per `TASKS_TOKEN_CACHE`. Exported so that an `authenticate` of one's own
+ * can verify tokens exactly as the service does.
  */
 export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifier {
   const cache = config.tokenCache ? {} : (false as const);

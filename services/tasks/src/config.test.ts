@@ -21,7 +21,7 @@ describe('loadTasksConfig', () => {
       port: 3001,
       authUrl: 'http://localhost:3000',
       issuer: 'http://localhost:3000',
-      audience: 'tessera',
+      audience: ['tessera'],
       verification: { mode: 'jwks', jwksUrl: 'http://localhost:3000/api/auth/jwks' },
       databaseUrl: undefined,
       poolMax: undefined,
@@ -33,7 +33,22 @@ describe('loadTasksConfig', () => {
 
   it('takes the issuer from AUTH_ISSUER when set, else from AUTH_URL', () => {
     expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
-    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'tessera-issuer' }).issuer).toBe('tessera-issuer');
+    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'urn:tessera:issuer' }).issuer).toBe('urn:tessera:issuer');
+  });
+
+  it('follows AUTH_PORT for the auth URL, the issuer and the JWKS, as the auth service does', () => {
+    const config = loadTasksConfig({ AUTH_PORT: '3010' });
+    expect(config.authUrl).toBe('http://localhost:3010');
+    expect(config.issuer).toBe('http://localhost:3010');
+    expect(config.verification).toEqual({ mode: 'jwks', jwksUrl: 'http://localhost:3010/api/auth/jwks' });
+  });
+
+  it('reads JWT_AUDIENCE as a list, as the auth service does', () => {
+    expect(loadTasksConfig({ JWT_AUDIENCE: 'tessera,reports' }).audience).toEqual(['tessera', 'reports']);
+  });
+
+  it('keeps trusted origins as browsers send them', () => {
+    expect(loadTasksConfig({ TRUSTED_ORIGINS: 'http://localhost:5173/' }).trustedOrigins).toEqual(['http://localhost:5173']);
   });
 
   it('uses the shared secret in secret mode', () => {

@@ -1,3 +1,4 @@
+import { bearerChallenge } from '@tessera/guard';
 import { HttpProblem, problemJson, type ServerVariables } from '@tessera/server';
 import type { Context } from 'hono';
 import { DatabaseUnavailableError } from '@tessera/db';
@@ -45,7 +46,7 @@ export function insufficientScope(scope: string): HttpProblem {
     status: 403,
     code: 'insufficient_scope',
     detail,
-    headers: { 'WWW-Authenticate': `Bearer realm="tessera", error="insufficient_scope", error_description="${detail}", scope="${scope}"` },
+    headers: { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', errorDescription: detail, scope }) },
   });
 }
 

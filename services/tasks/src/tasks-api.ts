@@ -22,7 +22,7 @@ export type TasksEnv = { Variables: ServerVariables & GuardVariables };
 export type TasksApiOptions = {
   /** The repository of one subject's tasks (`TaskRepository.forSubject` over the service's database). */
   tasksFor: (subject: string) => TaskRepository;
-  /** Admits a request and sets `c.var.principal`: `bearerAuth` from `@tessera/guard`, or a benchmark's stand-in. */
+  /** Admits a request and sets `c.var.principal`: `bearerAuth` from `@tessera/guard`, or the service's `authenticate` option. */
   authenticate: MiddlewareHandler<{ Variables: GuardVariables }>;
 };
 

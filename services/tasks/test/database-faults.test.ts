@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskPage } from '../src/tasks/task.ts';
 import { createTask } from './support/fixtures.ts';
 import { startTasksStack, type TasksStack } from './support/tasks-stack.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '@tessera/server/testing';
 
 /** Checks the 503 every database fault must answer: problem+json, `database_unavailable`, `Retry-After`. */
 async function expectDatabaseUnavailable(response: Response): Promise<void> {

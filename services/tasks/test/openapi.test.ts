@@ -23,22 +23,22 @@ const expectedResponses: Record<string, Record<string, string[]>> = {
   '/v1/users/{userId}/tasks': { get: ['200', '400', '401', '403', '503'], post: ['201', '400', '401', '403', '413', '415', '503'] },
 };
 
-/** The bench hook: a stand-in for the guard that admits every request as one fixed user. */
+/** An `authenticate` of one's own, in place of the guard: it admits every request as one fixed user. */
 function fixedUser(userId: string): MiddlewareHandler<{ Variables: GuardVariables }> {
-  const principal: Principal = { kind: 'user', subject: userId, userId, scopes: new Set(), claims: { iss: 'bench', sub: userId, aud: 'tessera', exp: 0 } };
+  const principal: Principal = { kind: 'user', subject: userId, userId, scopes: new Set(), claims: { iss: 'fixed', sub: userId, aud: 'tessera', exp: 0 } };
   return async function fixedPrincipal(c, next) {
     c.set('principal', principal);
     await next();
   };
 }
 
-describe('OpenAPI description and the authenticate hook', () => {
+describe('OpenAPI description and the authenticate option', () => {
   let service: TasksService;
   let spec: Spec;
 
   beforeAll(async () => {
     const config = loadTasksConfig({ NODE_ENV: 'test', TASKS_DATABASE_URL: 'memory://', LOG_LEVEL: 'silent' });
-    service = await createTasksService(config, { authenticate: fixedUser('bench-user'), logger: createLogger({ service: 'tasks', level: 'silent' }) });
+    service = await createTasksService(config, { authenticate: fixedUser('fixed-user'), logger: createLogger({ service: 'tasks', level: 'silent' }) });
     spec = (await (await service.app.request('/openapi.json')).json()) as Spec;
   });
 
@@ -107,10 +107,10 @@ describe('OpenAPI description and the authenticate hook', () => {
     expect(init).toContain('"url":"/openapi.json"');
   });
 
-  it('lets the authenticate hook replace the guard: no verifier, and readiness checks only the database', async () => {
+  it('lets the authenticate option replace the guard: no verifier, and readiness checks only the database', async () => {
     expect(service.verifier).toBeUndefined();
     const listed = (await (await service.app.request('/v1/tasks')).json()) as { items: { userId: string }[] };
-    expect(listed.items.map((task) => task.userId)).toEqual(['bench-user']);
+    expect(listed.items.map((task) => task.userId)).toEqual(['fixed-user']);
     expect(await (await service.app.request('/readyz')).json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
   });
 });

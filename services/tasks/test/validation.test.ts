@@ -4,7 +4,7 @@ import type { Task } from '../src/tasks/task.ts';
 import { createTask } from './support/fixtures.ts';
 import { startTasksStack, type TasksStack } from './support/tasks-stack.ts';
 
-type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[] };
+type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[]; errorsOmitted?: number };
 
 describe.each(testDatabaseTargets())('validation and errors on %s', (target) => {
   let stack: TasksStack;
@@ -118,6 +118,17 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
     it('refuses a body over the size limit with 413 payload_too_large', async () => {
       await expectProblem(await post({ title: 'big', description: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large');
     });
+
+    it('answers 58 KB of unknown fields with the first 20 and a count, in a small answer', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 6_000 }, (_, index) => [`f${index}`, 1]));
+      const body = JSON.stringify({ title: 'ok', ...fields });
+      expect(body.length).toBeGreaterThan(58_000);
+      const response = await post(body);
+      expect((await response.clone().text()).length).toBeLessThan(2_000);
+      const problem = await expectProblem(response, 400, 'validation_failed');
+      expect(problem.errors).toHaveLength(20);
+      expect(problem.errorsOmitted).toBe(6_000 - 20);
+    });
   });
 
   describe('update', () => {
@@ -192,6 +203,15 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['limit=0&cursor=%%%', ['limit', 'cursor']],
     ])('refuses ?%s with 400 naming the fields', async (query, paths) => {
       await expectInvalid(await stack.call(`/v1/tasks?${query}`, { token: jwt }), paths);
+    });
+
+    it('answers a long query string of unknown parameters with a small answer', async () => {
+      const query = Array.from({ length: 1_500 }, (_, index) => `q${index}=1`).join('&');
+      expect(query.length).toBeGreaterThan(10_000);
+      const response = await stack.call(`/v1/tasks?${query}`, { token: jwt });
+      expect((await response.clone().text()).length).toBeLessThan(2_000);
+      const problem = await expectProblem(response, 400, 'validation_failed');
+      expect(problem.errorsOmitted).toBe(1_500 - 20);
     });
 
     it('refuses an overlong userId in the path form with 400', async () => {

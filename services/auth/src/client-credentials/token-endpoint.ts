@@ -1,3 +1,4 @@
+import { authChallenge } from '@tessera/guard';
 import { createAuthEndpoint } from 'better-auth/api';
 import { audienceClaim } from '../tokens/jwt-plugin-options.ts';
 import { hasIssuedClientIdShape } from './client-store.ts';
@@ -73,7 +74,7 @@ async function issueServiceToken(request: TokenRequest, options: ResolvedClientC
 /** The RFC 6749 §5.2 error answer; a 401 names the Basic scheme as RFC 9110 §15.5.2 requires. */
 function tokenErrorResponse(error: TokenEndpointError, realm: string): Response {
   const response = tokenJson(error.status, { error: error.code, error_description: error.description });
-  if (error.status === 401) response.headers.set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
+  if (error.status === 401) response.headers.set('WWW-Authenticate', authChallenge('Basic', { realm, charset: 'UTF-8' }));
   return response;
 }
 

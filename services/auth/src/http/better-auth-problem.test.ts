@@ -39,10 +39,40 @@ describe('betterAuthProblem', () => {
     expect(((await answer.json()) as { code: string }).code).toBe('invalid_json');
   });
 
+  it('turns a refused body into validation_failed with a path and a message per field', async () => {
+    const message = '[body.email] Invalid email address; [body.name] Invalid input: expected string, received number';
+    const answer = await appAnswering(() => json(400, { code: 'VALIDATION_ERROR', message })).request('/api/auth/x');
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      errors: [
+        { path: 'email', message: 'Invalid email address' },
+        { path: 'name', message: 'Invalid input: expected string, received number' },
+      ],
+    });
+  });
+
+  it('keeps a validation message of another shape as one error on the body', async () => {
+    const answer = await appAnswering(() => json(400, { code: 'VALIDATION_ERROR', message: 'Invalid image' })).request('/api/auth/x');
+    expect(await answer.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '', message: 'Invalid image' }] });
+  });
+
+  it('answers the first 20 failing fields of a long validation message and counts the rest', async () => {
+    const message = Array.from({ length: 58 }, (_, index) => `[body.f${index}] Invalid input`).join('; ');
+    const answer = await appAnswering(() => json(400, { code: 'VALIDATION_ERROR', message })).request('/api/auth/x');
+    const body = (await answer.json()) as { errors: unknown[]; errorsOmitted: number; message: string };
+    expect(body.errors).toHaveLength(20);
+    expect(body.errorsOmitted).toBe(38);
+    expect(body.message).not.toContain('f57');
+  });
+
   it('gives an empty error answer a code from its status', async () => {
     const answer = await appAnswering(() => new Response(null, { status: 404 })).request('/api/auth/x');
     expect(answer.status).toBe(404);
     expect(((await answer.json()) as { code: string }).code).toBe('not_found');
+    const unprocessable = await appAnswering(() => new Response(null, { status: 422 })).request('/api/auth/x');
+    expect(((await unprocessable.json()) as { code: string }).code).toBe('unprocessable_content');
   });
 
   it('adds Retry-After to the rate limiter answer', async () => {

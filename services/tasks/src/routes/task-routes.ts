@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CreateTaskSchema, ListTasksQuerySchema, TaskIdParamsSchema, TaskPageSchema, TaskSchema, UpdateTaskSchema, UserIdParamsSchema } from '../tasks/task-schemas.ts';
-import { problemResponses } from './problem-responses.ts';
+import { kitProblemResponses, problemResponse } from '@tessera/server';
 
 /** Every task route requires a bearer JWT (the `bearerAuth` security scheme registered by the app). */
 const security = [{ bearerAuth: [] }];
@@ -9,13 +9,25 @@ const tags = ['tasks'];
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const body = <T>(schema: T) => ({ body: { required: true, ...json(schema) } });
 
-const readErrors = {
-  400: problemResponses.badRequest,
-  401: problemResponses.unauthorized,
-  403: problemResponses.forbidden,
-  503: problemResponses.unavailable,
+/** The errors of the task routes themselves; the kit's own (400, 401, 413, 415) are documented by `@tessera/server`. */
+const taskProblems = {
+  forbidden: problemResponse(
+    'Not allowed: another user named in the path (`forbidden`), a service token on a user-only route (`user_subject_required`), or a missing scope (`insufficient_scope`)',
+    { 'WWW-Authenticate': { description: 'With `insufficient_scope` only: the RFC 6750 §3 challenge naming the scope needed', schema: { type: 'string' } } },
+  ),
+  notFound: problemResponse("No such task for this caller (`task_not_found`); someone else's task looks the same"),
+  unavailable: problemResponse('The database or the verification keys are unavailable (`database_unavailable`, `keys_unavailable`); retry later', {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+  }),
 } as const;
-const writeErrors = { ...readErrors, 413: problemResponses.payloadTooLarge, 415: problemResponses.unsupportedMediaType } as const;
+
+const readErrors = {
+  400: kitProblemResponses.badRequest,
+  401: kitProblemResponses.unauthorized,
+  403: taskProblems.forbidden,
+  503: taskProblems.unavailable,
+} as const;
+const writeErrors = { ...readErrors, 413: kitProblemResponses.payloadTooLarge, 415: kitProblemResponses.unsupportedMediaType } as const;
 
 /** `GET /v1/tasks`: the calling user's tasks. */
 export const listOwnTasksRoute = createRoute({
@@ -52,7 +64,7 @@ export const getTaskRoute = createRoute({
   security,
   summary: 'Get one of the caller\'s tasks',
   request: { params: TaskIdParamsSchema },
-  responses: { 200: { description: 'The task', ...json(TaskSchema) }, ...readErrors, 404: problemResponses.notFound },
+  responses: { 200: { description: 'The task', ...json(TaskSchema) }, ...readErrors, 404: taskProblems.notFound },
 });
 
 /** `PATCH /v1/tasks/{id}`: partial update; an empty patch is refused. */
@@ -64,7 +76,7 @@ export const updateTaskRoute = createRoute({
   security,
   summary: 'Update some fields of one of the caller\'s tasks',
   request: { params: TaskIdParamsSchema, ...body(UpdateTaskSchema) },
-  responses: { 200: { description: 'The updated task', ...json(TaskSchema) }, ...writeErrors, 404: problemResponses.notFound },
+  responses: { 200: { description: 'The updated task', ...json(TaskSchema) }, ...writeErrors, 404: taskProblems.notFound },
 });
 
 /** `DELETE /v1/tasks/{id}`. */
@@ -76,7 +88,7 @@ export const deleteTaskRoute = createRoute({
   security,
   summary: 'Delete one of the caller\'s tasks',
   request: { params: TaskIdParamsSchema },
-  responses: { 204: { description: 'Deleted' }, ...readErrors, 404: problemResponses.notFound },
+  responses: { 204: { description: 'Deleted' }, ...readErrors, 404: taskProblems.notFound },
 });
 
 const pathFormDescription =

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
 import { createTestDatabase, type TestDatabase, type TestDatabaseTarget } from '@tessera/db/testing';
-import { createLogger, serve } from '@tessera/server';
+import { serve } from '@tessera/server';
+import { capturingLogger } from '@tessera/server/testing';
 import { createTasksService, type TasksService, type TasksServiceOptions } from '../../src/app.ts';
 import { loadTasksConfig } from '../../src/config.ts';
 
@@ -49,14 +49,8 @@ export async function startTasksStack({ target = 'memory://', env = {}, database
       DATA_DIR: dataDir,
       ...env,
     });
-    const logs: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    const logger = createLogger({ service: 'tasks', level: 'info', destination });
+    const captured = capturingLogger('info');
+    const logger = captured.logger;
     const tasks = await createTasksService(config, { ...service, logger });
     const server = await serve(tasks.app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: () => tasks.close() });
     let closing: Promise<void> | undefined;
@@ -64,7 +58,9 @@ export async function startTasksStack({ target = 'memory://', env = {}, database
       auth,
       tasks,
       url: server.url,
-      logs,
+      get logs() {
+        return captured.lines();
+      },
       call: (path, { method = 'GET', token, body, headers = {} } = {}) =>
         fetch(`${server.url}${path}`, {
           method,

@@ -3,7 +3,8 @@ import { GuardConfigError, GuardError, guardErrorDescriptions } from '../../erro
 import type { GuardErrorCode } from '../../errors.ts';
 import type { Principal } from '../../principal.ts';
 import type { Verifier } from '../../verifier.ts';
-import { bearerChallenge, problemResponse } from '../problem-response.ts';
+import { bearerChallenge } from '../../problem/index.ts';
+import { problemResponse } from '../problem-response.ts';
 
 /** The typed context the guard sets: declare it once and read `c.var.principal` in handlers. */
 export type GuardVariables = { principal: Principal };
@@ -69,7 +70,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<{ Vari
         code: 'invalid_request',
         reason: 'header_malformed',
         detail,
-        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'invalid_request', error_description: detail }) },
+        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'invalid_request', errorDescription: detail }) },
       });
     }
 
@@ -95,7 +96,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<{ Vari
         code: 'invalid_token',
         reason: error.code,
         detail,
-        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: detail }) },
+        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', errorDescription: detail }) },
       });
     }
     report(c, { code: 'ok', principal });

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createVerifier } from '../../verifier.ts';
 import type { Principal } from '../../principal.ts';
-import { quoteString } from '../problem-response.ts';
 import { audience, generateTestKey, issuer, nowSeconds, signToken, startJwksServer, userClaims } from '../../../test/support.ts';
 import { bearerAuth } from './index.ts';
 import type { GuardOutcome, GuardVariables } from './index.ts';
@@ -144,11 +143,5 @@ describe('bearerAuth', () => {
 
   it('fails at start without a verifier', () => {
     expect(() => bearerAuth({} as never)).toThrow(expect.objectContaining({ code: 'guard_config_invalid' }));
-  });
-});
-
-describe('quoted-string escaping for challenges', () => {
-  it('escapes quotes and backslashes', () => {
-    expect(quoteString('a "b" \\ c')).toBe('"a \\"b\\" \\\\ c"');
   });
 });

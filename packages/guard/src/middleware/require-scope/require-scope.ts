@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { GuardConfigError } from '../../errors.ts';
 import type { GuardVariables } from '../bearer-auth/index.ts';
-import { bearerChallenge, problemResponse } from '../problem-response.ts';
+import { bearerChallenge } from '../../problem/index.ts';
+import { problemResponse } from '../problem-response.ts';
 
 /** `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )` (RFC 6749 §3.3): no space, quote or backslash. */
 const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -28,7 +29,7 @@ export function requireScope(...scopes: string[]): MiddlewareHandler<{ Variables
         code: 'insufficient_scope',
         reason: 'insufficient_scope',
         detail,
-        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', error_description: detail, scope: needed }) },
+        headers: { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', errorDescription: detail, scope: needed }) },
       });
     }
     await next();

@@ -2,7 +2,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy in front of the database, so a test can take the database away the way a network or a
+ * A TCP proxy, say in front of a database, so a test can take the database away the way a network or a
  * failover does: `cut()` drops every connection and refuses new ones, `stall()` keeps connections open but
  * stops forwarding (a database that no longer answers), `dropWhen()` kills the one connection whose client
  * sends a matching chunk (say, the COMMIT of a transaction), `restore()` brings it all back on the same port.
