@@ -25,7 +25,6 @@ describe('loadTasksConfig', () => {
       verification: { mode: 'jwks', jwksUrl: 'http://localhost:3000/api/auth/jwks' },
       databaseUrl: undefined,
       poolMax: undefined,
-      readPoolMax: undefined,
       trustedOrigins: ['http://localhost:5173'],
       tokenCache: true,
     });
@@ -80,15 +79,14 @@ describe('loadTasksConfig', () => {
     expect(config.tokenCache).toBe(false);
   });
 
-  it('sizes the two Postgres pools from TASKS_DATABASE_POOL_MAX and TASKS_DATABASE_READ_POOL_MAX', () => {
-    const config = loadTasksConfig({ TASKS_DATABASE_POOL_MAX: '12', TASKS_DATABASE_READ_POOL_MAX: ' 3 ' });
-    expect(config).toMatchObject({ poolMax: 12, readPoolMax: 3 });
+  it('sizes the Postgres pool from TASKS_DATABASE_POOL_MAX', () => {
+    const config = loadTasksConfig({ TASKS_DATABASE_POOL_MAX: ' 12 ' });
+    expect(config).toMatchObject({ poolMax: 12 });
   });
 
   it.each(['0', '101', '-2', '2.5', 'four'])('refuses the pool size %j', (value) => {
-    expect(problemsOf({ TASKS_DATABASE_POOL_MAX: value, TASKS_DATABASE_READ_POOL_MAX: value })).toEqual([
+    expect(problemsOf({ TASKS_DATABASE_POOL_MAX: value })).toEqual([
       { variable: 'TASKS_DATABASE_POOL_MAX', message: 'must be an integer from 1 to 100' },
-      { variable: 'TASKS_DATABASE_READ_POOL_MAX', message: 'must be an integer from 1 to 100' },
     ]);
   });
 });

@@ -5,9 +5,8 @@ import { z } from 'zod';
 const tasksVariables = {
   TASKS_PORT: portSchema().default(3001),
   TASKS_DATABASE_URL: databaseUrlSchema().optional(),
-  // Each replica holds both pools: size them against Postgres's max_connections (or the pooler's) over all replicas.
+  // Each replica holds one pool: size it against Postgres's max_connections (or the pooler's) over all replicas.
   TASKS_DATABASE_POOL_MAX: countSchema({ min: 1, max: 100 }).optional(),
-  TASKS_DATABASE_READ_POOL_MAX: countSchema({ min: 1, max: 100 }).optional(),
   TASKS_TOKEN_CACHE: z.enum(['on', 'off']).default('on'),
 };
 
@@ -28,10 +27,8 @@ export type TasksConfig = {
   verification: TokenVerification;
   /** `TASKS_DATABASE_URL`: unset means embedded PGlite under `dataDir`, `memory://` an in-memory one. */
   databaseUrl: string | undefined;
-  /** `TASKS_DATABASE_POOL_MAX` (1–100): connections of the write pool on Postgres; unset for the default, 4. */
+  /** `TASKS_DATABASE_POOL_MAX` (1–100): connections of the Postgres pool; unset for the default, 10. */
   poolMax: number | undefined;
-  /** `TASKS_DATABASE_READ_POOL_MAX` (1–100): connections of the read pool on Postgres; unset for the default, 2. */
-  readPoolMax: number | undefined;
   /** `DATA_DIR`, default `<repo>/.data`; a relative path is taken from the repository root. */
   dataDir: string;
   /** `TRUSTED_ORIGINS`, default `http://localhost:5173`: CORS origins (bearer tokens need no credentials). */
@@ -55,7 +52,6 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
     verification: shared.jwt.mode === 'secret' ? shared.jwt : { mode: 'jwks', jwksUrl: `${shared.authUrl}/api/auth/jwks` },
     databaseUrl: env.TASKS_DATABASE_URL,
     poolMax: env.TASKS_DATABASE_POOL_MAX,
-    readPoolMax: env.TASKS_DATABASE_READ_POOL_MAX,
     dataDir: shared.dataDir,
     trustedOrigins: shared.trustedOrigins,
     nodeEnv: shared.nodeEnv,
