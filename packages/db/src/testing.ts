@@ -50,3 +50,30 @@ async function withAdminConnection(serverUrl: string, run: (admin: postgres.Sql)
     await admin.end({ timeout: 5 });
   }
 }
+
+/**
+ * The rows of a raw `db.execute(sql…)` result. postgres-js answers an array of rows, PGlite an object with
+ * `rows`; tests that run raw SQL on both drivers read them through this one function.
+ */
+export function rowsOf<Row>(result: unknown): Row[] {
+  if (Array.isArray(result)) return result as Row[];
+  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) return result.rows as Row[];
+  throw new TypeError('not a query result');
+}
+
+/**
+ * Awaits `query`, which must fail, and returns its SQLSTATE: the driver error's `code`, also when drizzle wrapped it
+ * (`cause`). Lets a test assert *why* a statement failed (42501: refused by row-level security).
+ */
+export async function failureSqlState(query: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await query;
+  } catch (error) {
+    for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    }
+    return undefined;
+  }
+  throw new Error('the query succeeded but was expected to fail');
+}

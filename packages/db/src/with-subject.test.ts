@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError } from './database-errors.ts';
 import { notes, notesMigrationsFolder, notesSchema } from './fixtures/notes-schema.ts';
 import { openDatabase, type Database } from './open-database.ts';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from './testing.ts';
+import { createTestDatabase, failureSqlState, rowsOf, testDatabaseTargets, type TestDatabase } from './testing.ts';
 import { withSubject, type SubjectTransaction } from './with-subject.ts';
 
 /** The row-level-security role of these tests. Roles are cluster-wide, so it is created once and kept. */
@@ -27,21 +27,6 @@ const policySql = [
   `ALTER TABLE notes FORCE ROW LEVEL SECURITY`,
   `CREATE POLICY notes_owner ON notes TO ${role} USING (owner = current_setting('app.user_id', true)) WITH CHECK (owner = current_setting('app.user_id', true))`,
 ];
-
-/** Rows of a raw `execute()`: postgres-js answers an array, PGlite `{ rows }`. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
-
-/** The SQLSTATE of a failed call, also when drizzle wrapped the driver's error. */
-async function sqlStateOf(call: Promise<unknown>): Promise<unknown> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return cause?.code ?? (error as { code?: unknown } | undefined)?.code;
-}
 
 describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   let server: TestDatabase | undefined;
@@ -94,8 +79,8 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   });
 
   it("refuses to write another subject's row (42501) and leaves the table as it was", async () => {
-    expect(await sqlStateOf(inScope('ada', (tx) => tx.insert(notes).values({ owner: 'bob', body: 'forged' })))).toBe('42501');
-    expect(await sqlStateOf(inScope('ada', (tx) => tx.update(notes).set({ owner: 'bob' }).where(eq(notes.owner, 'ada'))))).toBe('42501');
+    expect(await failureSqlState(inScope('ada', (tx) => tx.insert(notes).values({ owner: 'bob', body: 'forged' })))).toBe('42501');
+    expect(await failureSqlState(inScope('ada', (tx) => tx.update(notes).set({ owner: 'bob' }).where(eq(notes.owner, 'ada'))))).toBe('42501');
     expect(await inScope('bob', (tx) => tx.update(notes).set({ body: 'taken' }).where(eq(notes.owner, 'ada')).returning())).toEqual([]);
     expect(await allBodies()).toEqual(["Ada's", "Bob's"]);
   });

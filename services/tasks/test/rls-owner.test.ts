@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { withSubject } from '@tessera/db';
+import { failureSqlState, rowsOf } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTasksDatabase, type TasksDatabase } from '../src/db/database.ts';
 import { TaskRepository, tasksScope } from '../src/tasks/task-repository.ts';
-import { rowsOf } from './support/sql-rows.ts';
-import { failureSqlState } from './support/sql-state.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL?.trim() || undefined;
 

@@ -1,7 +1,6 @@
-import { createTestDatabase, testDatabaseTargets } from '@tessera/db/testing';
+import { createTestDatabase, rowsOf, testDatabaseTargets } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { rowsOf } from '../../test/support/sql-rows.ts';
 import { useTasksDatabase } from '../../test/support/tasks-database.ts';
 import { loadTasksConfig } from '../config.ts';
 import { openTasksDatabaseFor } from './database.ts';

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { testDatabaseTargets } from '@tessera/db/testing';
+import { failureSqlState, rowsOf, testDatabaseTargets } from '@tessera/db/testing';
 import { DatabaseUnavailableError, withSubject, type SubjectTransaction } from '@tessera/db';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { TasksSchema } from '../db/database.ts';
-import { rowsOf } from '../../test/support/sql-rows.ts';
 import { useTasksDatabase } from '../../test/support/tasks-database.ts';
-import { failureSqlState } from '../../test/support/sql-state.ts';
 import { decodeCursor } from './cursor.ts';
 import { TaskRepository, tasksScope } from './task-repository.ts';
 
