@@ -14,6 +14,8 @@ export type ServeOptions = {
   hostname?: string;
   /** Logs listening and shutdown. */
   logger: Logger;
+  /** Runs when shutdown begins, before the drain: end long-held responses (long polls) so the drain need not wait for them. */
+  onDrain?: () => void;
   /** Runs once every request's handler has settled (even one whose client went away), e.g. `() => database.close()`. */
   onShutdown?: () => Promise<void>;
   /** Shut down gracefully on SIGTERM and SIGINT, then exit 0 (1 if `onShutdown` failed). Default true. */
@@ -36,7 +38,7 @@ const IDLE_SWEEP_MS = 100;
  * cuts what is left after `drainTimeoutMs`, then runs `onShutdown`.
  */
 export async function serve(app: FetchApp, options: ServeOptions): Promise<RunningServer> {
-  const { port, hostname = '0.0.0.0', logger, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
+  const { port, hostname = '0.0.0.0', logger, onDrain, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
   if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new TypeError('serve: port must be an integer from 0 to 65535');
   if (!(Number.isFinite(drainTimeoutMs) && drainTimeoutMs >= 0)) throw new TypeError('serve: drainTimeoutMs must be a number of milliseconds');
   // In flight means "the app's handler has not settled", not "the response is open": a client that disconnects
@@ -65,6 +67,7 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
     // was already out when shutdown began leaves its socket idle when it ends, and the next sweep closes it.
     server.closeIdleConnections();
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    onDrain?.();
 
     // Whatever still runs after the drain timeout (a slow request, a half-sent one) is cut, and shutdown goes on.
     let cut: NodeJS.Timeout | undefined;

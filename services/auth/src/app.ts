@@ -9,6 +9,7 @@ import { betterAuthProblem } from './http/better-auth-problem.ts';
 import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
+import { createRevocationFeed, revocationRetentionSeconds, revocationRoutes, type RevocationFeed } from './revocations/index.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
 
 /** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
@@ -18,7 +19,11 @@ export type AuthService = {
   database: AuthDatabase;
   /** Signs access tokens exactly like `/api/auth/token` does (keys or shared secret). */
   signAccessToken: AccessTokenSigner;
-  /** Closes the database; idempotent. */
+  /** The revocation list this process publishes at `/api/auth/revocations`. */
+  revocations: RevocationFeed;
+  /** Ends the long polls of `/api/auth/revocations` at once; call it when shutdown begins (`serve`'s `onDrain`). */
+  drain(): void;
+  /** Stops the revocation feed and closes the database; idempotent. */
   close(): Promise<void>;
 };
 
@@ -33,6 +38,7 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
   }
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, name: 'auth', schema });
+  let revocations: RevocationFeed | undefined;
   try {
     await database.migrate(MIGRATIONS_FOLDER);
     const { auth, signAccessToken } = createBetterAuth({ config, database, logger });
@@ -40,6 +46,8 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     // request cannot race the first signature into two keys; and a secret that cannot decrypt the stored
     // keys stops the start instead of failing every token request.
     await signAccessToken({ sub: 'startup' }, { audience: 'startup', expiresInSeconds: 1 });
+    revocations = createRevocationFeed({ db: database.db, retentionSeconds: revocationRetentionSeconds(config), logger });
+    await revocations.start();
 
     const app = createApp({
       service: 'auth',
@@ -54,12 +62,27 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     });
     const withClientIp = clientIpRequest(config.trustedProxyIpHeader);
     app.use('/api/auth/*', authCors(config.trustedOrigins));
+    // Before Better Auth's catch-all: answered from memory, without Better Auth's per-request work.
+    app.route('/', revocationRoutes(revocations));
     app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
     app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));
 
-    return { app, auth, database, signAccessToken, close: () => database.close() };
+    const feed = revocations;
+    return {
+      app,
+      auth,
+      database,
+      signAccessToken,
+      revocations: feed,
+      drain: () => feed.close(),
+      close: async () => {
+        feed.close();
+        await database.close();
+      },
+    };
   } catch (error) {
+    revocations?.close();
     await database.close();
     throw error;
   }

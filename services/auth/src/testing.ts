@@ -74,6 +74,7 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
     service = await createAuthService(config, { logger });
     inner = service.app;
     return harness(server.url, config, service, async () => {
+      service?.drain(); // long polls of /api/auth/revocations answer now instead of holding the drain
       await server.close();
       await service?.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -12,8 +12,11 @@ export type StartableConfig = {
   logLevel: LogLevel;
 };
 
-/** A built service that is not listening yet: its app, and how to release what it holds (database, key refreshes). */
-export type ServiceInstance = { app: FetchApp; close(): Promise<void> };
+/**
+ * A built service that is not listening yet: its app, how to release what it holds (database, key refreshes), and
+ * optionally how to end its long-held responses when shutdown begins (`serve`'s `onDrain`).
+ */
+export type ServiceInstance = { app: FetchApp; close(): Promise<void>; drain?(): void };
 
 /** Options of {@link startService}. */
 export type StartServiceOptions<TConfig extends StartableConfig, TService extends ServiceInstance> = {
@@ -56,6 +59,7 @@ export async function launchService<TConfig extends StartableConfig, TService ex
       port: config.port,
       ...(config.hostname === undefined ? {} : { hostname: config.hostname }),
       logger,
+      onDrain: () => service.drain?.(),
       onShutdown: () => service.close(),
     });
   } catch (error) {

@@ -120,3 +120,4 @@ export const accountRelations = relations(account, ({ one }) => ({
 }));
 
 export * from '../client-credentials/schema.ts';
+export * from '../revocations/schema.ts';
