@@ -14,7 +14,9 @@ export type GuardErrorCode =
   | 'issuer_mismatch'
   | 'audience_mismatch'
   | 'claim_invalid'
-  | 'keys_unavailable';
+  | 'token_revoked'
+  | 'keys_unavailable'
+  | 'revocations_unavailable';
 
 /**
  * The code table: a fixed, public description for every code. Only these texts reach a response
@@ -32,14 +34,16 @@ export const guardErrorDescriptions: Readonly<Record<GuardErrorCode, string>> = 
   issuer_mismatch: 'The token issuer is not accepted',
   audience_mismatch: 'The token audience is not accepted',
   claim_invalid: 'A token claim is missing or invalid',
+  token_revoked: 'The token has been revoked',
   keys_unavailable: 'The verification keys are unavailable',
+  revocations_unavailable: 'The revocation list is unavailable',
 });
 
 /** A refused token. `code` is stable; `message` may carry more detail for logs but never token contents. */
 export class GuardError extends Error {
   override readonly name = 'GuardError';
   readonly code: GuardErrorCode;
-  /** For `keys_unavailable`: seconds until the next key fetch may be tried (for `Retry-After`). */
+  /** For `keys_unavailable` and `revocations_unavailable`: seconds until a retry may succeed (for `Retry-After`). */
   readonly retryAfter: number | undefined;
 
   constructor(code: GuardErrorCode, message?: string, options?: { retryAfter?: number }) {

@@ -4,6 +4,7 @@ export type { VerifierOptions } from './options.ts';
 export type { JwksOptions } from './keys/jwks-source.ts';
 export type { StaticKeys } from './keys/static-keys.ts';
 export type { CacheOptions } from './cache.ts';
+export type { RevocationsOptions, RevocationStatus } from './revocations/revocation-source.ts';
 export { isAlgorithm } from './algorithms.ts';
 export type { Algorithm } from './algorithms.ts';
 export { GuardConfigError, GuardError, guardErrorDescriptions } from './errors.ts';

@@ -7,6 +7,8 @@ import { GuardConfigError } from './errors.ts';
 import { jwksDefaults } from './keys/jwks-source.ts';
 import type { JwksOptions, ResolvedJwksOptions } from './keys/jwks-source.ts';
 import type { StaticKeys } from './keys/static-keys.ts';
+import { revocationsDefaults } from './revocations/revocation-source.ts';
+import type { ResolvedRevocationsOptions, RevocationsOptions } from './revocations/revocation-source.ts';
 
 /** Everything `createVerifier` needs. Exactly one key source: `jwks`, `keys` or `secret`. */
 export type VerifierOptions = {
@@ -30,6 +32,8 @@ export type VerifierOptions = {
   secret?: string | Uint8Array;
   /** The verified-token cache, default `{ max: 10_000, maxTtl: 60_000 }`; `false` turns it off. */
   cache?: CacheOptions | false;
+  /** Follow the issuer's revocation list (see `RevocationsOptions` for its defaults); default none. */
+  revocations?: RevocationsOptions;
 };
 
 export type KeySourceOptions =
@@ -44,6 +48,7 @@ export type ResolvedOptions = {
   readonly maxTokenBytes: number;
   readonly cache: Required<CacheOptions> | undefined;
   readonly keySource: KeySourceOptions;
+  readonly revocations: ResolvedRevocationsOptions | undefined;
 };
 
 export const verifierDefaults = { clockTolerance: 30, maxTokenBytes: 8192, secretAlgorithms: ['HS256'] } as const;
@@ -82,6 +87,29 @@ function resolveJwks(jwks: JwksOptions): KeySourceOptions {
   };
   if (resolved.maxStale < resolved.maxAge) fail('jwks.maxStale must be at least jwks.maxAge');
   return { kind: 'jwks', jwks: resolved };
+}
+
+function resolveRevocations(revocations: RevocationsOptions): ResolvedRevocationsOptions {
+  let url: URL;
+  try {
+    url = new URL(revocations.url);
+  } catch {
+    fail('revocations.url must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('revocations.url must be an http(s) URL');
+  const wait = numberOrDefault(revocations.wait, revocationsDefaults.wait, 'revocations.wait');
+  if (!Number.isInteger(wait) || wait > 60) fail('revocations.wait must be a whole number of seconds from 0 to 60');
+  const resolved = {
+    url,
+    wait,
+    timeout: numberOrDefault(revocations.timeout, revocationsDefaults.timeout, 'revocations.timeout', 1),
+    retryMin: numberOrDefault(revocations.retryMin, revocationsDefaults.retryMin, 'revocations.retryMin', 1),
+    retryMax: numberOrDefault(revocations.retryMax, revocationsDefaults.retryMax, 'revocations.retryMax', 1),
+    maxBytes: numberOrDefault(revocations.maxBytes, revocationsDefaults.maxBytes, 'revocations.maxBytes', 1),
+    ...(revocations.onError ? { onError: revocations.onError } : {}),
+  };
+  if (resolved.retryMax < resolved.retryMin) fail('revocations.retryMax must be at least revocations.retryMin');
+  return resolved;
 }
 
 /** Checks every option and fills in defaults, so a misconfiguration throws `GuardConfigError` at start. */
@@ -137,5 +165,6 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     maxTokenBytes,
     cache,
     keySource,
+    revocations: options.revocations === undefined ? undefined : resolveRevocations(options.revocations),
   };
 }

@@ -9,6 +9,8 @@ import type { KeySource, VerificationKey } from './keys/verification-key.ts';
 import { resolveOptions } from './options.ts';
 import type { ResolvedOptions, VerifierOptions } from './options.ts';
 import { toPrincipal } from './principal.ts';
+import { createRevocationSource } from './revocations/revocation-source.ts';
+import type { RevocationStatus } from './revocations/revocation-source.ts';
 import type { Principal, TokenClaims } from './principal.ts';
 import { assertTokenSize, decodeJsonObject, decodeToken } from './token.ts';
 
@@ -18,7 +20,9 @@ export type Verifier = {
   verify(token: string): Promise<Principal>;
   /** Resolves once keys are loaded (for readiness checks); rejects with `keys_unavailable` otherwise. */
   ready(): Promise<void>;
-  /** Stops background key fetches. */
+  /** The followed revocation list's status (readiness, age); `undefined` without the `revocations` option. */
+  readonly revocations: RevocationStatus | undefined;
+  /** Stops background key fetches and following the revocation list. */
   close(): void;
 };
 
@@ -47,6 +51,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const cache = resolved.cache ? new VerifiedTokenCache(resolved.cache) : undefined;
   // A key set change can mean a key was withdrawn: tokens it signed must be verified afresh.
   if (cache) source.onChange(() => cache.clear());
+  const revocations = resolved.revocations ? createRevocationSource(resolved.revocations) : undefined;
+
+  /** After the list's first load (awaited, or refused with `revocations_unavailable`: fail closed), the list's verdict. */
+  async function checkedOnceLoaded(principal: Principal): Promise<Principal> {
+    await revocations?.whenLoaded();
+    if (revocations?.list.refuses(principal)) throw new GuardError('token_revoked');
+    return principal;
+  }
 
   /** After a miss in memory: a known kid with another alg is refused, an unknown kid may cause one refetch. */
   async function keyAfterMiss(known: readonly VerificationKey[] | undefined, kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
@@ -66,7 +78,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (cache) {
       cacheKey = VerifiedTokenCache.keyOf(token);
       const hit = cache.get(cacheKey);
-      if (hit) return hit;
+      if (hit) {
+        // Checked on every hit: a token cached before its session ended is refused like any other. (Only tokens
+        // checked against a loaded list are ever cached.)
+        if (revocations !== undefined && revocations.list.refuses(hit)) throw new GuardError('token_revoked');
+        return hit;
+      }
     }
 
     const { header, payloadSegment, signingInput, signature } = decodeToken(token);
@@ -94,6 +111,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const payload = decodeJsonObject(payloadSegment, 'payload');
     checkClaims(payload, rules, Date.now() / 1000);
     const principal = toPrincipal(payload as TokenClaims);
+    if (revocations !== undefined) await checkedOnceLoaded(principal);
     if (cache && cacheKey !== undefined) cache.set(cacheKey, principal, payload.exp as number);
     return principal;
   }
@@ -101,6 +119,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return {
     verify,
     ready: () => source.ready(),
-    close: () => source.close(),
+    revocations,
+    close: () => {
+      source.close();
+      revocations?.close();
+    },
   };
 }

@@ -164,3 +164,6 @@ export async function outcome(promise: Promise<unknown>): Promise<string> {
     return typeof code === 'string' ? code : `not a coded error: ${String(error)}`;
   }
 }
+
+export { startRevocationServer } from './revocation-server.ts';
+export type { RevocationServer, RevocationServerMode } from './revocation-server.ts';

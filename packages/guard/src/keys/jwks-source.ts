@@ -1,5 +1,6 @@
 import type { Algorithm } from '../algorithms.ts';
 import { GuardError } from '../errors.ts';
+import { readLimitedText } from '../read-limited-text.ts';
 import { importPublicJwk, KeySet } from './verification-key.ts';
 import type { KeySource, VerificationKey } from './verification-key.ts';
 
@@ -65,7 +66,7 @@ export function createJwksSource(options: ResolvedJwksOptions, allowed: Readonly
         signal: AbortSignal.any([AbortSignal.timeout(timeout), closing.signal]),
       });
       if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
-      const text = await readLimited(response);
+      const text = await readLimitedText(response, maxJwksBytes, 'JWKS document');
       if (keys !== undefined && text === keysDocument) {
         loadedAt = Date.now();
         return;
@@ -130,23 +131,4 @@ export function createJwksSource(options: ResolvedJwksOptions, allowed: Readonly
       closing.abort();
     },
   };
-}
-
-/** Reads a response body as text, refusing more than `maxJwksBytes`. */
-async function readLimited(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxJwksBytes) throw new Error('JWKS document is too large');
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    total += read.value.byteLength;
-    if (total > maxJwksBytes) {
-      await reader.cancel();
-      throw new Error('JWKS document is too large');
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

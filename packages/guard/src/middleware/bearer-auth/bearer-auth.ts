@@ -81,11 +81,12 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<{ Vari
       if (!(error instanceof GuardError)) throw error;
       report(c, { code: error.code });
       const detail = guardErrorDescriptions[error.code];
-      // No keys is our outage, not the caller's fault: 503 so clients retry instead of discarding the token.
-      if (error.code === 'keys_unavailable') {
+      // No keys (or no revocation list yet) is our outage, not the caller's fault: 503 so clients retry instead of
+      // discarding the token.
+      if (error.code === 'keys_unavailable' || error.code === 'revocations_unavailable') {
         return problemResponse(c, {
           status: 503,
-          code: 'keys_unavailable',
+          code: error.code,
           reason: error.code,
           detail,
           headers: { 'Retry-After': String(error.retryAfter ?? 30) },
