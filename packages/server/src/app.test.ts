@@ -266,6 +266,21 @@ describe('createApp', () => {
       expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', keys: 'ok' } });
     });
 
+    it('shows the facts a check resolves with under details, also when another check fails', async () => {
+      const revocations = async () => ({ age_seconds: 3, entries: 12 });
+      const ready = await buildApp({ readiness: { database: async () => {}, revocations } }).app.request('/readyz');
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { database: 'ok', revocations: 'ok' },
+        details: { revocations: { age_seconds: 3, entries: 12 } },
+      });
+      const failing = async () => {
+        throw new Error('down');
+      };
+      const notReady = await buildApp({ readiness: { database: failing, revocations } }).app.request('/readyz');
+      expect(await notReady.json()).toMatchObject({ code: 'not_ready', details: { revocations: { age_seconds: 3 } } });
+    });
+
     it('answers 503 not_ready with the failing check, without its error message', async () => {
       const { app, lines } = buildApp({
         readiness: {

@@ -11,7 +11,7 @@ export type { HttpProblemOptions } from './problem.ts';
 export { kitProblemResponses, problemResponse, ProblemSchema } from './problem-schema.ts';
 export type { ProblemResponseHeaders } from './problem-schema.ts';
 export { createMetrics } from './metrics.ts';
-export type { ReadinessChecks, ReadinessReport } from './readiness.ts';
+export type { ReadinessChecks, ReadinessDetail, ReadinessReport } from './readiness.ts';
 export { serve } from './serve.ts';
 export type { FetchApp, RunningServer, ServeOptions } from './serve.ts';
 export { launchService, startService } from './start/start-service.ts';

@@ -41,6 +41,8 @@ export type TestAuthService = {
   getJwt(sessionToken: string): Promise<string>;
   /** Registers an OAuth client for the client-credentials grant. */
   createClient(options: { scopes: string[]; audiences?: string[] }): Promise<TestClient>;
+  /** Revokes an OAuth client as `npm run clients -- revoke` does; its service tokens go on the revocation list. */
+  revokeClient(clientId: string): Promise<void>;
   /** Stops the server and closes the database; idempotent. */
   close(): Promise<void>;
 };
@@ -129,6 +131,9 @@ function harness(url: string, config: AuthConfig, service: AuthService, stop: ()
       const store = createOAuthClientStore(service.database.db);
       const created = await store.create({ name: `test-client-${randomUUID().slice(0, 8)}`, scopes, audiences });
       return { clientId: created.clientId, clientSecret: created.clientSecret };
+    },
+    async revokeClient(clientId) {
+      if ((await createOAuthClientStore(service.database.db).revoke(clientId)) === undefined) throw new Error(`no client ${clientId}`);
     },
     close: () => (closing ??= stop()),
   };

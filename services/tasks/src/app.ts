@@ -1,4 +1,4 @@
-import { bearerAuth, createVerifier, type GuardVariables, type Verifier } from '@tessera/guard';
+import { bearerAuth, createVerifier, type GuardVariables, type RevocationStatus, type Verifier } from '@tessera/guard';
 import { apiDocs, createApp, createLogger, createMetrics, type Logger } from '@tessera/server';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
@@ -55,13 +55,25 @@ const jwksAlgorithms = ['EdDSA', 'ES256', 'RS256'] as const;
  */
 export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifier {
   const cache = config.tokenCache ? {} : (false as const);
-  const common = { issuer: config.issuer, audience: config.audience, cache };
+  const revocations =
+    config.revocationsUrl === undefined
+      ? {}
+      : { revocations: { url: config.revocationsUrl, onError: (error: Error) => logger.warn({ err: { message: error.message } }, 'revocation list') } };
+  const common = { issuer: config.issuer, audience: config.audience, cache, ...revocations };
   if (config.verification.mode === 'secret') return createVerifier({ ...common, secret: config.verification.secret, algorithms: ['HS256'] });
   return createVerifier({
     ...common,
     algorithms: jwksAlgorithms,
     jwks: { url: config.verification.jwksUrl, onFetchError: (error) => logger.warn({ err: { message: error.message } }, 'JWKS fetch failed') },
   });
+}
+
+/** Ready once the revocation list has loaded; reports how long ago the auth service last answered, and its size. */
+function revocationsReadiness(revocations: RevocationStatus) {
+  return async () => {
+    await revocations.ready();
+    return { age_seconds: Math.floor((revocations.age() ?? 0) / 1000), entries: revocations.size() };
+  };
 }
 
 type AppParts = {
@@ -81,6 +93,7 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
     readiness: {
       database: () => database.ping(),
       ...(verifier === undefined ? {} : { keys: () => verifier.ready() }),
+      ...(verifier?.revocations === undefined ? {} : { revocations: revocationsReadiness(verifier.revocations) }),
     },
   });
   // Bearer tokens need no cookies, so no credentials; the listed headers are what a browser client reads.

@@ -8,6 +8,7 @@ const tasksVariables = {
   // Each replica holds one pool: size it against Postgres's max_connections (or the pooler's) over all replicas.
   TASKS_DATABASE_POOL_MAX: countSchema({ min: 1, max: 100 }).optional(),
   TASKS_TOKEN_CACHE: z.enum(['on', 'off']).default('on'),
+  REVOCATIONS: z.enum(['on', 'off']).default('on'),
 };
 
 /** How the tasks service verifies tokens: against the auth service's JWKS, or with a shared HS256 secret. */
@@ -39,6 +40,11 @@ export type TasksConfig = {
   logLevel: SharedSettings['logLevel'];
   /** `TASKS_TOKEN_CACHE` (`on`/`off`, default `on`): keep verified tokens in memory until their `exp`. */
   tokenCache: boolean;
+  /**
+   * `REVOCATIONS` (`on`/`off`, default `on`): the auth service's revocation list to follow,
+   * `<AUTH_URL>/api/auth/revocations`; `undefined` when off (a token is then accepted until its `exp`).
+   */
+  revocationsUrl: string | undefined;
 };
 
 /** Parses the tasks service's environment; throws one `ConfigError` listing every problem. */
@@ -57,5 +63,6 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
     nodeEnv: shared.nodeEnv,
     logLevel: shared.logLevel,
     tokenCache: env.TASKS_TOKEN_CACHE === 'on',
+    revocationsUrl: env.REVOCATIONS === 'on' ? `${shared.authUrl}/api/auth/revocations` : undefined,
   };
 }
