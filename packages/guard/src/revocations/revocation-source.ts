@@ -16,7 +16,10 @@ export type RevocationsOptions = {
   retryMax?: number;
   /** An answer larger than this many bytes is refused (and the list kept), default 64 MiB. */
   maxBytes?: number;
-  /** Called when a request fails or an answer holds malformed entries (for logs); the list stays in force. */
+  /**
+   * Called when an answer holds malformed entries, and when requests start failing (then once a minute while they
+   * do), for logs; the list stays in force.
+   */
   onError?: (error: Error) => void;
 };
 
@@ -24,6 +27,9 @@ export type RevocationsOptions = {
 export type ResolvedRevocationsOptions = Required<Omit<RevocationsOptions, 'onError' | 'url'>> & Pick<RevocationsOptions, 'onError'> & { url: URL };
 
 export const revocationsDefaults = { wait: 20, timeout: 5_000, retryMin: 100, retryMax: 2_000, maxBytes: 64 * 1024 * 1024 } as const;
+
+/** While requests keep failing, how often one of the failures is reported. */
+const reportFailuresEveryMs = 60_000;
 
 /** How often entries past their `expires_at` are dropped, at most. */
 const pruneEveryMs = 10_000;
@@ -65,6 +71,7 @@ export function createRevocationSource(options: ResolvedRevocationsOptions): Rev
   /** Settles with the outcome of the attempt under way, for callers waiting on the first load. */
   let attempt: Promise<void> = Promise.resolve();
   let failedOnce = false;
+  let reportedAt = 0;
 
   const report = (error: unknown) => onError?.(error instanceof Error ? error : new Error(String(error)));
 
@@ -108,7 +115,12 @@ export function createRevocationSource(options: ResolvedRevocationsOptions): Rev
       } catch (error) {
         if (closing.signal.aborted) return;
         failedOnce = true;
-        report(error);
+        // Logged when an outage starts, then once a minute while it lasts: retries come every second or two.
+        const now = Date.now();
+        if (failures === 0 || now - reportedAt >= reportFailuresEveryMs) {
+          report(error);
+          reportedAt = now;
+        }
         failures++;
         // Full jitter (a random pause up to the exponential bound), so followers that lost the issuer together
         // do not come back together.
