@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeFetch as fetch, type NativeRequestInit } from '@tessera/auth/testing';
 import { unusedPort } from '@tessera/server/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -152,10 +152,19 @@ describe('the README, against npm start on the embedded default', () => {
     expect(((await write.json()) as { code: string }).code).toBe('insufficient_scope');
   });
 
-  it('9. stops issuing JWTs for a session once it signs out', async () => {
+  it('9. stops issuing JWTs for a session once it signs out, and the tasks service refuses the old JWT', async () => {
     const signedOut = await fetch(`${AUTH}/api/auth/sign-out`, bearer(bobSession, json({})));
     expect(await signedOut.json()).toEqual({ success: true });
     expect((await fetch(`${AUTH}/api/auth/token`, bearer(bobSession))).status).toBe(401);
+    // The README waits a second (the revocation bound); here the test waits only as long as it takes.
+    await vi.waitFor(
+      async () => {
+        const refused = await fetch(`${TASKS}/v1/tasks`, bearer(bob));
+        expect(refused.status).toBe(401);
+        expect(await refused.json()).toMatchObject({ code: 'invalid_token', reason: 'token_revoked' });
+      },
+      { timeout: 5_000, interval: 50 },
+    );
   });
 
   it('stops both services gracefully on SIGTERM, exit code 0', async () => {

@@ -190,8 +190,10 @@ describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
     }
   });
 
-  it('is public: no credentials needed', async () => {
+  it('is public, and described in /openapi.json', async () => {
     expect((await revocations(service)).status).toBe(200);
+    const document = (await (await nativeFetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, { get?: { security?: unknown } }> };
+    expect(document.paths['/api/auth/revocations']?.get?.security).toEqual([]);
   });
 });
 

@@ -16,7 +16,8 @@ Commands:
   list [--json]
       List every client (never secrets).
   revoke <client_id>
-      Revoke a client: it can no longer obtain tokens (tokens already issued expire within 5 minutes).
+      Revoke a client: it can no longer obtain tokens, and resource services following the revocation
+      list refuse the ones already issued within a second.
 `;
 
 /** A mistake in the command line, answered with the usage text and exit code 2. */
