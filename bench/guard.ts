@@ -11,8 +11,8 @@ import { Jwt } from 'hono/utils/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { importJWK, jwtVerify } from 'jose';
 import { createVerifier } from '@tessera/guard';
-import type { Algorithm } from '@tessera/guard';
-import { b64url, generateTestKey, hmacToken, signToken } from '@tessera/guard/testing';
+import type { Algorithm, Verifier } from '@tessera/guard';
+import { b64url, generateTestKey, hmacToken, signToken, startRevocationServer } from '@tessera/guard/testing';
 import { measure } from './guard-harness.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
 import { codeRevision, machineLines, watchMachine } from './machine.ts';
@@ -77,11 +77,19 @@ function floor(f: Fixture): () => boolean {
   return () => verify('sha256', signingInput, verifyKey as KeyObject, signature);
 }
 
-async function contendersFor(f: Fixture): Promise<Contender[]> {
+/** Verifiers that follow a revocation list, closed when the run ends (their long polls keep the process alive). */
+const following: Verifier[] = [];
+
+async function contendersFor(f: Fixture, revocationsUrl: string): Promise<Contender[]> {
   const algorithms = [f.alg] as Algorithm[];
   const keySource = f.alg === 'HS256' ? { secret: f.verifyKey as Buffer } : { keys: [f.jwk!] };
   const guardOff = createVerifier({ issuer, audience, algorithms, ...keySource, cache: false });
   const guardOn = createVerifier({ issuer, audience, algorithms, ...keySource });
+  const revocations = { url: revocationsUrl };
+  const guardOffRevoking = createVerifier({ issuer, audience, algorithms, ...keySource, cache: false, revocations });
+  const guardOnRevoking = createVerifier({ issuer, audience, algorithms, ...keySource, revocations });
+  following.push(guardOffRevoking, guardOnRevoking);
+  await Promise.all([guardOffRevoking.revocations?.ready(), guardOnRevoking.revocations?.ready()]);
   const joseKey = f.alg === 'HS256' ? new Uint8Array(f.verifyKey as Buffer) : await importJWK(f.jwk!, f.alg);
   const fastKey = f.alg === 'HS256' ? (f.verifyKey as Buffer) : f.pem!;
   const fastOptions = { key: fastKey, algorithms: [f.alg], allowedIss: issuer, allowedAud: audience };
@@ -106,11 +114,13 @@ async function contendersFor(f: Fixture): Promise<Contender[]> {
     { name: 'fast-jwt (cache)', run: () => fastOn(token), async: false },
     { name: '@tessera/guard (no cache)', run: () => guardOff.verify(token), async: true },
     { name: '@tessera/guard (cache hit)', run: () => guardOn.verify(token), async: true },
+    { name: '@tessera/guard (no cache, revocations on)', run: () => guardOffRevoking.verify(token), async: true },
+    { name: '@tessera/guard (cache hit, revocations on)', run: () => guardOnRevoking.verify(token), async: true },
   ];
 }
 
 /** Every contender must accept the token and refuse a tampered one, or the numbers mean nothing. */
-async function checkContenders(f: Fixture, contenders: readonly Contender[]): Promise<void> {
+async function checkContenders(f: Fixture, contenders: readonly Contender[], revocationsUrl: string): Promise<void> {
   const [head, payload, sig] = f.token.split('.') as [string, string, string];
   const forged = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
   const tampered = `${head}.${b64url({ ...forged, sub: 'someone-else' })}.${sig}`;
@@ -119,7 +129,7 @@ async function checkContenders(f: Fixture, contenders: readonly Contender[]): Pr
     if (result === false) throw new Error(`${contender.name} (${f.alg}) refused a good token`);
   }
   // The same contenders, built around the tampered token (the floor checks pre-decoded bytes, so it is skipped).
-  const swapped = await contendersFor({ ...f, token: tampered });
+  const swapped = await contendersFor({ ...f, token: tampered }, revocationsUrl);
   for (const contender of swapped) {
     if (contender.name.includes('floor')) continue;
     let accepted = false;
@@ -167,6 +177,7 @@ function targets(all: readonly CaseResult[]): Target[] {
   const get = (alg: Case, prefix: string) => byName(all.find((r) => r.alg === alg)!.results, prefix).microseconds;
   const edRatio = get('EdDSA', '@tessera/guard (no cache)') / get('EdDSA', 'node:crypto');
   const worstHit = Math.max(...cases.map((alg) => get(alg, '@tessera/guard (cache hit)')));
+  const worstRevocationHit = Math.max(...cases.map((alg) => get(alg, '@tessera/guard (cache hit, revocations on)') - get(alg, '@tessera/guard (cache hit)')));
   const slower: string[] = [];
   for (const alg of cases) {
     for (const guard of ['@tessera/guard (no cache)', '@tessera/guard (cache hit)']) {
@@ -178,6 +189,11 @@ function targets(all: readonly CaseResult[]): Target[] {
   return [
     { name: 'uncached EdDSA ≤ 1.5× the crypto.verify floor', pass: edRatio <= 1.5, detail: `${fmt(edRatio)}×` },
     { name: 'cached hit ≤ 5 µs (worst of the four algorithms)', pass: worstHit <= 5, detail: `${fmt(worstHit)} µs` },
+    {
+      name: 'cached hit with revocations on within 0.2 µs of off (worst of the four algorithms)',
+      pass: worstRevocationHit <= 0.2,
+      detail: `${worstRevocationHit >= 0 ? '+' : ''}${fmt(worstRevocationHit, 3)} µs`,
+    },
     {
       name: 'never slower than jose or hono/jwk in the same run (cache off and on, every algorithm)',
       pass: slower.length === 0,
@@ -193,15 +209,22 @@ export async function main(args: readonly string[] = []): Promise<void> {
   const endWatch = watchMachine();
   const startedAt = new Date();
   const all: CaseResult[] = [];
+  // A list of 1,000 revoked sessions, none of them the token's: the revocations-on rows pay for the lookup.
+  const later = Math.floor(Date.now() / 1000) + 3600;
+  const revocationServer = await startRevocationServer(
+    Array.from({ length: 1_000 }, (_, i) => ({ sid: `revoked-session-${i}`, revoked_at: later - 3600, expires_at: later })),
+  );
   for (const alg of cases) {
     const fixture = makeFixture(alg);
-    const contenders = await contendersFor(fixture);
-    await checkContenders(fixture, contenders);
+    const contenders = await contendersFor(fixture, revocationServer.url);
+    await checkContenders(fixture, contenders, revocationServer.url);
     const results = await measure(contenders, harness);
     const result = { alg, tokenBytes: fixture.token.length, results };
     all.push(result);
     process.stdout.write(`${table(result)}\n\n`);
   }
+  for (const verifier of following.splice(0)) verifier.close();
+  await revocationServer.close();
   const machine = endWatch();
   const checks = targets(all);
   const date = startedAt.toISOString().slice(0, 10);
@@ -227,6 +250,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
     'The floor is a single `crypto.verify` (or HMAC + `timingSafeEqual`) on bytes already split and decoded.',
     'Every guard figure includes all of its checks: size, shape, canonical base64url, alg allowlist, `crit`,',
     'key lookup by `kid` with the per-key alg, signature, `exp`/`nbf`/`iat`, `iss`, `aud`, `sub`, and the principal.',
+    'The "revocations on" rows follow a list of 1,000 revoked sessions (not the token\'s) from a local HTTP server.',
     '',
     '## Results',
     '',

@@ -18,6 +18,8 @@ export type TasksServerInput = {
   /** A Postgres URL, or `undefined` for the embedded default (PGlite persisted under `dataDir`). */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** `REVOCATIONS` of the service (default `on`, as shipped). */
+  revocations?: 'on' | 'off';
 };
 
 export type TasksServerReady = { url: string };
@@ -40,6 +42,7 @@ await runAsChild<TasksServerReady>(async () => {
     JWT_AUDIENCE: audience,
     DATA_DIR: input.dataDir,
     ...(input.databaseUrl === undefined ? {} : { TASKS_DATABASE_URL: input.databaseUrl }),
+    REVOCATIONS: input.revocations ?? 'on',
   });
   const logger = createLogger({ service: 'tasks', level: config.logLevel });
   // The guard rows are what the service builds for itself from this config, with TASKS_TOKEN_CACHE on and off.

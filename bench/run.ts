@@ -6,10 +6,11 @@
 const benchmarks: Readonly<Record<string, string>> = {
   guard: './guard.ts',
   http: './http.ts',
+  revocation: './revocation.ts',
 };
 
 /** What a bare `npm run bench` runs, in this order. */
-const runWithoutArguments = ['guard', 'http'] as const;
+const runWithoutArguments = ['guard', 'http', 'revocation'] as const;
 
 type BenchmarkModule = { main(args: readonly string[]): Promise<void> };
 
