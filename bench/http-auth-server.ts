@@ -3,7 +3,7 @@
  * EdDSA) on an ephemeral loopback port, with one user signed up through its real API.
  */
 import { startTestAuthService } from '@tessera/auth/testing';
-import { childInput, runAsChild } from './http-processes.ts';
+import { childInput, runAsChild, type ChildRequest } from './http-processes.ts';
 
 export type AuthServerInput = {
   /** `AUTH_DATABASE_URL`: `memory://` (PGlite) or a fresh Postgres database. */
@@ -20,7 +20,12 @@ await runAsChild<AuthServerReady>(async () => {
   const auth = await startTestAuthService({ AUTH_DATABASE_URL: databaseUrl, JWT_TTL: '1h' });
   try {
     const user = await auth.signUp({ name: 'Bench User' });
-    return { payload: { url: auth.url, userId: user.userId, jwt: user.jwt, sessionToken: user.sessionToken }, stop: () => auth.close() };
+    // `{ type: 'session', userId }`: a new session (for the revocation benchmark), its signed token as the reply.
+    const handle = (message: ChildRequest) => {
+      if (message.type !== 'session' || typeof message.userId !== 'string') throw new Error(`cannot handle ${message.type}`);
+      return auth.openSession(message.userId);
+    };
+    return { payload: { url: auth.url, userId: user.userId, jwt: user.jwt, sessionToken: user.sessionToken }, stop: () => auth.close(), handle };
   } catch (error) {
     await auth.close();
     throw error;

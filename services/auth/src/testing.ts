@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@tessera/config';
 import { createLogger, serve, type RunningServer } from '@tessera/server';
+import { makeSignature } from 'better-auth/crypto';
 import { Hono } from 'hono';
 import { createAuthService, type AuthService } from './app.ts';
 import { createOAuthClientStore } from './client-credentials/index.ts';
@@ -43,6 +44,11 @@ export type TestAuthService = {
   createClient(options: { scopes: string[]; audiences?: string[] }): Promise<TestClient>;
   /** Revokes an OAuth client as `npm run clients -- revoke` does; its service tokens go on the revocation list. */
   revokeClient(clientId: string): Promise<void>;
+  /**
+   * Opens a session for an existing user through Better Auth's own adapter, without a sign-in (and its password
+   * hash): for benchmarks that need hundreds of sessions. Returns the signed token, as `set-auth-token` carries it.
+   */
+  openSession(userId: string): Promise<string>;
   /** Stops the server and closes the database; idempotent. */
   close(): Promise<void>;
 };
@@ -131,6 +137,11 @@ function harness(url: string, config: AuthConfig, service: AuthService, stop: ()
       const store = createOAuthClientStore(service.database.db);
       const created = await store.create({ name: `test-client-${randomUUID().slice(0, 8)}`, scopes, audiences });
       return { clientId: created.clientId, clientSecret: created.clientSecret };
+    },
+    async openSession(userId) {
+      const context = await service.auth.$context;
+      const session = await context.internalAdapter.createSession(userId);
+      return `${session.token}.${await makeSignature(session.token, context.secret)}`;
     },
     async revokeClient(clientId) {
       if ((await createOAuthClientStore(service.database.db).revoke(clientId)) === undefined) throw new Error(`no client ${clientId}`);
