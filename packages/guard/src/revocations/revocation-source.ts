@@ -134,21 +134,23 @@ export function createRevocationSource(options: ResolvedRevocationsOptions): Rev
 
   const unavailable = () => new GuardError('revocations_unavailable', undefined, { retryAfter: Math.ceil(retryMax / 1000) });
 
+  async function whenLoaded(): Promise<void> {
+    if (answeredAt !== undefined) return;
+    await attempt.catch(() => {});
+    if (answeredAt === undefined) throw unavailable();
+  }
+
   return {
     list,
     get loaded() {
       return answeredAt !== undefined;
     },
-    async whenLoaded() {
-      if (answeredAt !== undefined) return;
-      await attempt.catch(() => {});
-      if (answeredAt === undefined) throw unavailable();
-    },
+    whenLoaded,
     async ready() {
       if (answeredAt !== undefined) return;
       // Readiness probes must not queue behind a hanging first request once one has failed.
       if (failedOnce) throw unavailable();
-      await this.whenLoaded();
+      await whenLoaded();
     },
     age: () => (answeredAt === undefined ? undefined : Date.now() - answeredAt),
     size: () => list.size,
