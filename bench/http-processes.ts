@@ -26,7 +26,8 @@ export type ChildServer<T> = {
 /** Node flags of every child: `gc()`, so a child can start each measured run on a collected heap. */
 const childFlags = ['--import', 'tsx', '--expose-gc'];
 
-const startTimeoutMs = 60_000;
+// Generous: on the shared machine under load, a PGlite start with its migrations has taken over a minute.
+const startTimeoutMs = 180_000;
 const stopTimeoutMs = 10_000;
 
 /**
