@@ -167,3 +167,5 @@ export async function outcome(promise: Promise<unknown>): Promise<string> {
 
 export { startRevocationServer } from './revocation-server.ts';
 export type { RevocationServer, RevocationServerMode } from './revocation-server.ts';
+/** The in-memory list the verifier checks on every request, for the benchmark's measure of that one lookup. */
+export { RevocationList } from '../src/revocations/revocation-list.ts';
