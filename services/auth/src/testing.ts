@@ -41,6 +41,8 @@ export type TestAuthService = {
   getJwt(sessionToken: string): Promise<string>;
   /** Registers an OAuth client for the client-credentials grant. */
   createClient(options: { scopes: string[]; audiences?: string[] }): Promise<TestClient>;
+  /** How many requests for exactly this path (e.g. `/api/auth/token`) the service has received so far. */
+  requestCount(path: string): number;
   /** Stops the server and closes the database; idempotent. */
   close(): Promise<void>;
 };
@@ -58,7 +60,11 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
   // The public URL (issuer, Better Auth's base URL) is only known once the port is: listen first, then
   // hand the requests to the service built for that URL.
   let inner: AuthService['app'] | undefined;
-  const front = new Hono().all('*', (c) => (inner === undefined ? c.text('starting', 503) : inner.fetch(c.req.raw, c.env)));
+  const received = new Map<string, number>();
+  const front = new Hono().all('*', (c) => {
+    received.set(c.req.path, (received.get(c.req.path) ?? 0) + 1);
+    return inner === undefined ? c.text('starting', 503) : inner.fetch(c.req.raw, c.env);
+  });
   const server: RunningServer = await serve(front, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
 
   let service: AuthService | undefined;
@@ -73,7 +79,7 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
     });
     service = await createAuthService(config, { logger });
     inner = service.app;
-    return harness(server.url, config, service, async () => {
+    return harness(server.url, config, service, received, async () => {
       await server.close();
       await service?.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -92,7 +98,7 @@ function testLogLevel(): LogLevel {
   return LOG_LEVELS.find((level) => level === wanted) ?? 'silent';
 }
 
-function harness(url: string, config: AuthConfig, service: AuthService, stop: () => Promise<void>): TestAuthService {
+function harness(url: string, config: AuthConfig, service: AuthService, received: Map<string, number>, stop: () => Promise<void>): TestAuthService {
   let closing: Promise<void> | undefined;
 
   async function getJwt(sessionToken: string): Promise<string> {
@@ -129,6 +135,7 @@ function harness(url: string, config: AuthConfig, service: AuthService, stop: ()
       const created = await store.create({ name: `test-client-${randomUUID().slice(0, 8)}`, scopes, audiences });
       return { clientId: created.clientId, clientSecret: created.clientSecret };
     },
+    requestCount: (path) => received.get(path) ?? 0,
     close: () => (closing ??= stop()),
   };
 }
