@@ -1,1 +1,2 @@
 export { nativeFetch } from './native-fetch.ts';
+export type { NativeFetchInit } from './native-fetch.ts';
