@@ -41,12 +41,20 @@ export function TaskList() {
     });
   };
 
+  const replace = (updated: Task) => setTasks((current) => current?.map((each) => (each.id === updated.id ? updated : each)));
+
+  /** Shows the new state at once (a checkbox should answer the click), and puts the old one back if refused. */
   const setDone = (task: Task, done: boolean) =>
     attempt(async () => {
-      const response = await tasksApi.v1.tasks[':id'].$patch({ param: { id: task.id }, json: { status: done ? 'done' : 'todo' } });
-      if (!response.ok) throw await responseError(response);
-      const updated = await response.json();
-      setTasks((current) => current?.map((each) => (each.id === updated.id ? updated : each)));
+      replace({ ...task, status: done ? 'done' : 'todo' });
+      try {
+        const response = await tasksApi.v1.tasks[':id'].$patch({ param: { id: task.id }, json: { status: done ? 'done' : 'todo' } });
+        if (!response.ok) throw await responseError(response);
+        replace(await response.json());
+      } catch (error) {
+        replace(task);
+        throw error;
+      }
     });
 
   const remove = (task: Task) =>

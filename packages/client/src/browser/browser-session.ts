@@ -4,7 +4,7 @@ import { createRefreshingToken, type RefreshOptions } from '../refreshing-token.
 import { createSignedOutEvents, type SignedOutListener } from '../signed-out-events.ts';
 import { DEFAULT_REFRESH_MARGIN_MS, type TimedToken } from '../token-times.ts';
 import type { TokenSource } from '../token-source.ts';
-import { electTabLeader } from './tab-leader.ts';
+import { electTabLeader, SOLE_TAB } from './tab-leader.ts';
 
 /** Options of {@link browserSession}. */
 export type BrowserSessionOptions = RefreshOptions & {
@@ -49,7 +49,7 @@ export function browserSession(options: BrowserSessionOptions): BrowserSession {
 
   const channelName = `tessera-session:${authUrl}`;
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(channelName);
-  const leader = channel === undefined ? { isLeader: () => true, close: () => undefined } : electTabLeader(channelName);
+  const leader = channel === undefined ? SOLE_TAB : electTabLeader(channelName);
   const waiting = new Set<{ resolve(token: TimedToken): void; reject(error: unknown): void }>();
   const post = (message: TabMessage) => channel?.postMessage(message);
 
@@ -80,7 +80,10 @@ export function browserSession(options: BrowserSessionOptions): BrowserSession {
       post({ type: 'request' });
     });
 
-  const cache = createRefreshingToken(() => (leader.isLeader() ? fetchHere() : askLeader()), options);
+  const cache = createRefreshingToken(async () => {
+    await leader.ready;
+    return leader.isLeader() ? fetchHere() : askLeader();
+  }, options);
 
   /** The session ended: forget it, tell this tab's listeners and, when it ended here, the other tabs. */
   function end(error: SignedOutError, broadcast: boolean) {
