@@ -1,2 +1,1 @@
 export { nativeFetch } from './native-fetch.ts';
-export type { NativeFetchInit } from './native-fetch.ts';

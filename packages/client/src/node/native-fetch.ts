@@ -1,16 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-/** `RequestInit`, where the body may also be any bytes (a Node `Buffer`). */
-export type NativeFetchInit = Omit<RequestInit, 'body'> & { body?: RequestInit['body'] | Uint8Array };
-
 /**
  * A `fetch` for Node that sends a request the way a native app's HTTP stack does: exactly the given headers, no
  * cookie jar, and none of the `Sec-Fetch-Mode` that Node's own `fetch` adds (Better Auth takes that for a browser
  * and then demands a trusted `Origin` on sign-in). Bodies: string, bytes, `URLSearchParams`; the answer is read
  * whole. Pass it as `nativeSession({ fetch: nativeFetch })`, or use it in tests as a native client.
  */
-export async function nativeFetch(input: RequestInfo | URL, init: NativeFetchInit = {}): Promise<Response> {
+export async function nativeFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   if (input instanceof Request) throw new TypeError('nativeFetch takes a URL and an init, not a Request');
   const url = new URL(input);
   const headers: Record<string, string> = {};
@@ -42,7 +39,7 @@ export async function nativeFetch(input: RequestInfo | URL, init: NativeFetchIni
   });
 }
 
-function encodeBody(body: NativeFetchInit['body'], headers: Record<string, string>): Buffer | undefined {
+function encodeBody(body: RequestInit['body'], headers: Record<string, string>): Buffer | undefined {
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string') return Buffer.from(body);
   if (body instanceof URLSearchParams) {
