@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 // The Tessera tasks CLI: npm run tasks -- login|logout|ls|add <title>|done <id>|rm <id>
 import { cliEnvironment, describeFailure, runCommand } from './tasks-cli.ts';
 

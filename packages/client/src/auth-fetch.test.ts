@@ -29,7 +29,7 @@ function resourceServer(challenge = 'Bearer realm="tessera", error="invalid_toke
       return c.json({ saved: true }, 201);
     })
     .get('/notes', (c) => c.json({ items: [c.req.header('authorization')] }));
-  const fetch = (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init);
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init);
   return { app, seen, fetch };
 }
 

@@ -1,4 +1,4 @@
-import type { Fetch } from './auth-requests.ts';
+import { fetchOr, type Fetch } from './auth-requests.ts';
 import type { TokenSource } from './token-source.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { TokenSource } from './token-source.ts';
  * A `SignedOutError` from the source rejects the call. Works as `hc<Api>(url, { fetch: authFetch(source) })`.
  */
 export function authFetch(source: TokenSource, fetch?: Fetch): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
-  const send: Fetch = fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const send = fetchOr(fetch);
 
   const attempt = async (input: RequestInfo | URL, init: RequestInit | undefined) => {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));

@@ -4,6 +4,11 @@ import { timeToken, type TimedToken } from './token-times.ts';
 /** The `fetch` this package calls: the platform's own unless a source is given another. */
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
+/** The `fetch` a source was given, else the platform's own (looked up per call, so a test or polyfill can replace it). */
+export function fetchOr(fetch: Fetch | undefined): Fetch {
+  return fetch ?? ((input, init) => globalThis.fetch(input, init));
+}
+
 /** Better Auth's routes under `authUrl`. */
 export function authRoute(authUrl: string, path: string): string {
   return `${authUrl.replace(/\/+$/, '')}/api/auth${path}`;

@@ -1,7 +1,7 @@
-import { failOnTransient, send, type Fetch } from './auth-requests.ts';
+import { failOnTransient, fetchOr, send, type Fetch } from './auth-requests.ts';
 import { InvalidResponseError, OAuthError } from './errors.ts';
-import { createRefreshingToken, type RefreshOptions } from './refreshing-token.ts';
-import { DEFAULT_REFRESH_MARGIN_MS, timeToken } from './token-times.ts';
+import { createRefreshingToken, timingOf, type RefreshOptions } from './refreshing-token.ts';
+import { timeToken } from './token-times.ts';
 import type { TokenSource } from './token-source.ts';
 
 /** Options of {@link clientCredentials}. */
@@ -29,9 +29,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
     if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`clientCredentials: ${name} is required`);
   }
   const { tokenUrl, audience } = options;
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const now = options.now ?? Date.now;
-  const margin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN_MS;
+  const fetch = fetchOr(options.fetch);
+  const { now, margin } = timingOf(options);
   const scope = Array.isArray(options.scope) ? options.scope.join(' ') : options.scope;
   // RFC 6749 §2.3.1: id and secret are form-encoded, then joined with ':' and base64-encoded.
   const basic = `Basic ${btoa(`${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`)}`;

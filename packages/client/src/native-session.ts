@@ -1,8 +1,7 @@
-import { authRoute, postJson, requestUserToken, type Fetch } from './auth-requests.ts';
+import { authRoute, fetchOr, postJson, requestUserToken, type Fetch } from './auth-requests.ts';
 import { InvalidResponseError, RequestFailedError, SignedOutError } from './errors.ts';
-import { createRefreshingToken, type RefreshOptions } from './refreshing-token.ts';
+import { createRefreshingToken, timingOf, type RefreshOptions } from './refreshing-token.ts';
 import { createSignedOutEvents, type SignedOutListener } from './signed-out-events.ts';
-import { DEFAULT_REFRESH_MARGIN_MS } from './token-times.ts';
 import type { TokenSource } from './token-source.ts';
 
 /** Where a native app keeps its one session token: a secure store on a phone, a 0600 file for a CLI. */
@@ -51,9 +50,8 @@ export type NativeSession = TokenSource & {
 export function nativeSession(options: NativeSessionOptions): NativeSession {
   if (typeof options.authUrl !== 'string' || options.authUrl === '') throw new TypeError('nativeSession: authUrl is required');
   const { authUrl, storage } = options;
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const now = options.now ?? Date.now;
-  const margin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN_MS;
+  const fetch = fetchOr(options.fetch);
+  const { now, margin } = timingOf(options);
   const events = createSignedOutEvents();
   const plain: RequestInit = { credentials: 'omit' };
 

@@ -15,6 +15,11 @@ export type RefreshOptions = {
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
+/** The caller's clock and the refresh margin of `options`, defaults applied. */
+export function timingOf(options: RefreshOptions): { now: () => number; margin: number } {
+  return { now: options.now ?? Date.now, margin: options.refreshMargin ?? DEFAULT_REFRESH_MARGIN_MS };
+}
+
 /** A cached token that refreshes itself through one shared request. */
 export type RefreshingToken = {
   /** A token not yet due for refresh, else the result of the one refresh in flight. */
@@ -38,7 +43,7 @@ export type RefreshingToken = {
  * - `SignedOutError` drops the cached token.
  */
 export function createRefreshingToken(fetchToken: () => Promise<TimedToken>, options: RefreshOptions = {}): RefreshingToken {
-  const now = options.now ?? Date.now;
+  const { now } = timingOf(options);
   const retries = options.retries ?? 2;
   const retryDelay = options.retryDelay ?? 500;
   const delayAfter = (failures: number) => Math.min(retryDelay * 2 ** (failures - 1), MAX_RETRY_DELAY_MS);

@@ -1,8 +1,8 @@
-import { authRoute, postJson, requestUserToken, type Fetch } from '../auth-requests.ts';
+import { authRoute, fetchOr, postJson, requestUserToken, type Fetch } from '../auth-requests.ts';
 import { RequestFailedError, SignedOutError, TokenUnavailableError } from '../errors.ts';
-import { createRefreshingToken, type RefreshOptions } from '../refreshing-token.ts';
+import { createRefreshingToken, timingOf, type RefreshOptions } from '../refreshing-token.ts';
 import { createSignedOutEvents, type SignedOutListener } from '../signed-out-events.ts';
-import { DEFAULT_REFRESH_MARGIN_MS, type TimedToken } from '../token-times.ts';
+import type { TimedToken } from '../token-times.ts';
 import type { TokenSource } from '../token-source.ts';
 import { electTabLeader, SOLE_TAB } from './tab-leader.ts';
 
@@ -41,9 +41,8 @@ type TabMessage =
 export function browserSession(options: BrowserSessionOptions): BrowserSession {
   if (typeof options.authUrl !== 'string' || options.authUrl === '') throw new TypeError('browserSession: authUrl is required');
   const { authUrl } = options;
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const now = options.now ?? Date.now;
-  const margin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN_MS;
+  const fetch = fetchOr(options.fetch);
+  const { now, margin } = timingOf(options);
   const leaderTimeout = options.leaderTimeout ?? 5_000;
   const events = createSignedOutEvents();
 
