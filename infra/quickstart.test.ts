@@ -9,6 +9,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeFetch as fetch, type NativeRequestInit } from '@tessera/auth/testing';
+import { authFetch, clientCredentials } from '@tessera/client';
+import type { TasksApi } from '@tessera/tasks';
+import { hc } from 'hono/client';
 import { unusedPort } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -24,15 +27,17 @@ describe('the README, against npm start on the embedded default', () => {
   let exited: Promise<number | null>;
   let AUTH: string;
   let TASKS: string;
+  let SPA: string;
   let client: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-quickstart-'));
-    const [authPort, tasksPort] = [await unusedPort(), await unusedPort()];
+    const [authPort, tasksPort, spaPort] = [await unusedPort(), await unusedPort(), await unusedPort()];
     AUTH = `http://localhost:${authPort}`;
     TASKS = `http://localhost:${tasksPort}`;
+    SPA = `http://localhost:${spaPort}`;
     // A fresh machine: no database URLs (the embedded default), no secrets (generated into DATA_DIR).
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), AUTH_URL: AUTH };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), SPA_PORT: String(spaPort), AUTH_URL: AUTH };
 
     // Before `npm start`: on the embedded database one process holds it at a time.
     const created = spawnSync(process.execPath, ['--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--json'], { cwd: root, env, encoding: 'utf8' });
@@ -57,6 +62,13 @@ describe('the README, against npm start on the embedded default', () => {
   const json = (body: unknown): NativeRequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const bearer = (token: string, init: NativeRequestInit = {}): NativeRequestInit => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
   const signUp = (name: string) => fetch(`${AUTH}/api/auth/sign-up/email`, json({ email: `${name.toLowerCase()}@example.com`, password: 'correct-horse-battery', name }));
+
+  it('0. serves the example app, and names its URL first', async () => {
+    expect(output.split('Tessera is running:\n')[1]?.split('\n')[0]).toBe(`  spa    ${SPA}`);
+    const page = await fetch(`${SPA}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
+  });
 
   let adaCookie: string;
   let ada: string;
@@ -150,6 +162,14 @@ describe('the README, against npm start on the embedded default', () => {
     const write = await fetch(`${TASKS}/v1/users/${adaId}/tasks`, bearer(service, json({ title: 'from a worker' })));
     expect(write.status).toBe(403);
     expect(((await write.json()) as { code: string }).code).toBe('insufficient_scope');
+  });
+
+  it("8. in TypeScript: clientCredentials and authFetch read the same user's tasks through hono/client", async () => {
+    const reporting = clientCredentials({ tokenUrl: `${AUTH}/api/auth/oauth2/token`, clientId: client.client_id, clientSecret: client.client_secret, scope: 'tasks:read' });
+    const tasks = hc<TasksApi>(TASKS, { fetch: authFetch(reporting) });
+    const response = await tasks.v1.users[':userId'].tasks.$get({ param: { userId: adaId }, query: {} });
+    expect(response.status).toBe(200);
+    if (response.status === 200) expect((await response.json()).items).toHaveLength(1);
   });
 
   it('9. stops issuing JWTs for a session once it signs out, and the tasks service refuses the old JWT', async () => {

@@ -1,5 +1,5 @@
 // Starts every service on the embedded default (or whatever .env / the environment says),
-// auth first, then the resource services once auth answers, and prints their URLs.
+// auth first, then the resource services once auth answers, then the example SPA, and prints their URLs.
 //   npm start          → node scripts/start.mjs
 //   npm run dev        → node scripts/start.mjs --watch   (reload on change)
 // Ctrl-C or SIGTERM stops them all gracefully; if one service dies, the others are stopped too.
@@ -15,14 +15,24 @@ if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 const authPort = process.env.AUTH_PORT ?? '3000';
 const tasksPort = process.env.TASKS_PORT ?? '3001';
 const authUrl = process.env.AUTH_URL ?? `http://localhost:${authPort}`;
+const spaPort = process.env.SPA_PORT ?? '5173';
+const vite = fileURLToPath(new URL('bin/vite.js', import.meta.resolve('vite/package.json')));
 
 /** The services in start order; each must answer `ready` before the next starts. */
 const services = [
   { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://127.0.0.1:${authPort}/healthz` },
   { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://127.0.0.1:${tasksPort}/healthz` },
+  // Vite's dev server reloads by itself; it finds the services through TESSERA_AUTH_URL and TESSERA_TASKS_URL.
+  {
+    name: 'spa',
+    args: [vite, '--config', 'examples/spa/vite.config.ts'],
+    env: { SPA_PORT: spaPort, TESSERA_AUTH_URL: authUrl, TESSERA_TASKS_URL: `http://localhost:${tasksPort}` },
+    url: `http://localhost:${spaPort}`,
+    ready: `http://localhost:${spaPort}/`,
+  },
 ];
 
-const colors = { auth: '\x1b[36m', tasks: '\x1b[35m' };
+const colors = { auth: '\x1b[36m', tasks: '\x1b[35m', spa: '\x1b[33m' };
 const children = new Map();
 let stopping = false;
 
@@ -38,11 +48,11 @@ function prefixLines(name, stream, target) {
 }
 
 function start(service) {
-  const args = watch ? ['--import', 'tsx', '--watch', service.entry] : ['--import', 'tsx', service.entry];
+  const args = service.args ?? (watch ? ['--import', 'tsx', '--watch', service.entry] : ['--import', 'tsx', service.entry]);
   // Its own process group: Ctrl-C in the terminal signals the whole foreground group, and a service that got
   // SIGINT from the terminal and then SIGTERM from stop() would take the second signal as "kill now" mid-drain.
   // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.
-  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...service.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   prefixLines(service.name, child.stdout, process.stdout);
   prefixLines(service.name, child.stderr, process.stderr);
   children.set(service.name, child);
@@ -99,6 +109,7 @@ for (const service of services) {
 
 if (!stopping) {
   console.log('\nTessera is running:');
-  for (const service of services) console.log(`  ${service.name.padEnd(6)} ${service.url}`);
+  // The app first: it is what a person opens.
+  for (const service of [services.at(-1), ...services.slice(0, -1)]) console.log(`  ${service.name.padEnd(6)} ${service.url}`);
   console.log(`  JWKS   ${authUrl}/api/auth/jwks\n  docs   http://localhost:${tasksPort}/docs\n\nCtrl-C stops everything.\n`);
 }

@@ -49,6 +49,8 @@ export type TestAuthService = {
    * hash): for benchmarks that need hundreds of sessions. Returns the signed token, as `set-auth-token` carries it.
    */
   openSession(userId: string): Promise<string>;
+  /** How many requests for exactly this path (e.g. `/api/auth/token`) the service has received so far. */
+  requestCount(path: string): number;
   /** Stops the server and closes the database; idempotent. */
   close(): Promise<void>;
 };
@@ -66,7 +68,11 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
   // The public URL (issuer, Better Auth's base URL) is only known once the port is: listen first, then
   // hand the requests to the service built for that URL.
   let inner: AuthService['app'] | undefined;
-  const front = new Hono().all('*', (c) => (inner === undefined ? c.text('starting', 503) : inner.fetch(c.req.raw, c.env)));
+  const received = new Map<string, number>();
+  const front = new Hono().all('*', (c) => {
+    received.set(c.req.path, (received.get(c.req.path) ?? 0) + 1);
+    return inner === undefined ? c.text('starting', 503) : inner.fetch(c.req.raw, c.env);
+  });
   const server: RunningServer = await serve(front, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
 
   let service: AuthService | undefined;
@@ -81,7 +87,7 @@ export async function startTestAuthService(env: Record<string, string> = {}): Pr
     });
     service = await createAuthService(config, { logger });
     inner = service.app;
-    return harness(server.url, config, service, async () => {
+    return harness(server.url, config, service, received, async () => {
       service?.drain(); // long polls of /api/auth/revocations answer now instead of holding the drain
       await server.close();
       await service?.close();
@@ -101,7 +107,7 @@ function testLogLevel(): LogLevel {
   return LOG_LEVELS.find((level) => level === wanted) ?? 'silent';
 }
 
-function harness(url: string, config: AuthConfig, service: AuthService, stop: () => Promise<void>): TestAuthService {
+function harness(url: string, config: AuthConfig, service: AuthService, received: Map<string, number>, stop: () => Promise<void>): TestAuthService {
   let closing: Promise<void> | undefined;
 
   async function getJwt(sessionToken: string): Promise<string> {
@@ -146,6 +152,7 @@ function harness(url: string, config: AuthConfig, service: AuthService, stop: ()
     async revokeClient(clientId) {
       if ((await createOAuthClientStore(service.database.db).revoke(clientId)) === undefined) throw new Error(`no client ${clientId}`);
     },
+    requestCount: (path) => received.get(path) ?? 0,
     close: () => (closing ??= stop()),
   };
 }

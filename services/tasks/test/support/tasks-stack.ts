@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
+import { clientCredentials } from '@tessera/client';
 import { createTestDatabase, type TestDatabase, type TestDatabaseTarget } from '@tessera/db/testing';
 import { serve } from '@tessera/server';
 import { capturingLogger } from '@tessera/server/testing';
@@ -88,18 +89,12 @@ export async function startTasksStack({ target = 'memory://', env = {}, database
   }
 }
 
-/** A service token from the real client-credentials grant (`POST /api/auth/oauth2/token`). */
+/**
+ * A service token from the real client-credentials grant (`POST /api/auth/oauth2/token`), fetched the way a
+ * calling service does: with `clientCredentials` from `@tessera/client`.
+ */
 export async function serviceToken(auth: TestAuthService, scopes: string[]): Promise<{ clientId: string; token: string }> {
   const { clientId, clientSecret } = await auth.createClient({ scopes, audiences: ['tessera'] });
-  const response = await fetch(`${auth.url}/api/auth/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}), resource: 'tessera' }),
-  });
-  if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
-  const { access_token: token } = (await response.json()) as { access_token: string };
-  return { clientId, token };
+  const source = clientCredentials({ tokenUrl: `${auth.url}/api/auth/oauth2/token`, clientId, clientSecret, scope: scopes, audience: 'tessera' });
+  return { clientId, token: await source.token() };
 }

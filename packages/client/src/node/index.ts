@@ -1,0 +1,1 @@
+export { nativeFetch } from './native-fetch.ts';
