@@ -1,4 +1,4 @@
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import type { AuthFailureResponse } from '../../http/auth-failure-response.ts';
 import { authenticate, outcomeOf } from '../../http/authenticate.ts';
@@ -23,7 +23,7 @@ export type FastifyBearerAuthOptions = GuardOptions<FastifyRequest>;
  * `request.principal`. It guards the context it is registered in (the whole app at the root, or one
  * `register`ed scope), as fastify-plugin would. Refusals answer exactly as the Hono middleware.
  */
-const plugin: FastifyPluginCallback<FastifyBearerAuthOptions> = (fastify, options, done) => {
+const plugin: FastifyPluginAsync<FastifyBearerAuthOptions> = async (fastify, options) => {
   const { verifier, realm, report } = resolveGuardOptions(options, 'bearerAuth');
   if (!fastify.hasRequestDecorator('principal')) fastify.decorateRequest('principal', null as unknown as Principal);
 
@@ -34,7 +34,6 @@ const plugin: FastifyPluginCallback<FastifyBearerAuthOptions> = (fastify, option
     if (authentication.failure !== undefined) return send(reply, authFailureResponse(authentication.failure, realm));
     request.principal = authentication.principal;
   });
-  done();
 };
 
 // Not encapsulated: the hook applies where the plugin is registered (what fastify-plugin sets, without the dependency).
@@ -58,7 +57,10 @@ export function requireScope(...scopes: string[]): preHandlerAsyncHookHandler {
   };
 }
 
-/** Writes a framework-free answer out as it is; returning the reply tells Fastify the request is answered. */
+/**
+ * Writes a framework-free answer out as it is (bytes, so Fastify appends no charset); returning the reply tells
+ * Fastify the request is answered.
+ */
 function send(reply: FastifyReply, answer: AuthFailureResponse): FastifyReply {
-  return reply.code(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
+  return reply.code(answer.status).headers(answer.headers).send(Buffer.from(JSON.stringify(answer.body)));
 }
