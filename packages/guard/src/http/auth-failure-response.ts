@@ -17,6 +17,9 @@ export type AuthFailureResponse = {
   readonly body: ProblemBody;
 };
 
+/** The codes that mean the guard cannot decide for now: 503 with `Retry-After`, the code as it is. */
+const outages: ReadonlySet<GuardErrorCode> = new Set(['keys_unavailable']);
+
 const headerMalformed = 'The Authorization header is not "Bearer <token>"';
 
 /**
@@ -41,13 +44,12 @@ export function authFailureResponse(failure: AuthFailure, realm: string): AuthFa
         'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', errorDescription: detail, scope: failure.scope }),
       });
     }
-    case 'keys_unavailable':
-      // No keys is our outage, not the caller's fault: 503 so clients retry instead of discarding the token.
-      return answer(503, 'keys_unavailable', failure.reason, guardErrorDescriptions.keys_unavailable, {
-        'Retry-After': String(failure.retryAfter ?? 30),
-      });
     default: {
       const detail = guardErrorDescriptions[failure.reason];
+      // No keys is our outage, not the caller's fault: 503 so clients retry instead of discarding the token.
+      if (outages.has(failure.reason)) {
+        return answer(503, failure.reason, failure.reason, detail, { 'Retry-After': String(failure.retryAfter ?? 30) });
+      }
       return answer(401, 'invalid_token', failure.reason, detail, {
         'WWW-Authenticate': bearerChallenge({ realm, error: 'invalid_token', errorDescription: detail }),
       });
