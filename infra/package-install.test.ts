@@ -7,6 +7,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
+import { chromium } from 'playwright-core';
 import { nativeFetch, startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
 import { unusedPort } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = fileURLToPath(new URL('package-install/', import.meta.url));
 
-/** The published workspaces: each is packed, installed and its `examples/*.ts` compiled and run. */
-const packages = [{ workspace: 'packages/guard', name: '@tessera/guard' }];
+/**
+ * The published workspaces: each is packed, installed and its `examples/*.ts` compiled; `browser` ones are also
+ * imported in Chromium from their built files.
+ */
+const packages: { workspace: string; name: string; browser?: boolean }[] = [{ workspace: 'packages/guard', name: '@tessera/guard' }];
 
 /** The fresh project's other dependencies, at the versions the repository's lockfile already holds. */
 const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
@@ -198,6 +205,42 @@ describe('the packed packages, installed into a fresh project', () => {
       expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     });
   });
+
+  for (const { name } of packages.filter((published) => published.browser)) {
+    it(`imports ${name} in Chromium from its built files`, async () => {
+      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+      const entry = manifest.exports['.']?.['browser'] ?? manifest.exports['.']?.['import'];
+      expect(entry).toMatch(/^\.\/dist\/.+\.js$/);
+      const importMap = { imports: { [name]: `/node_modules/${name}/${entry!.slice(2)}` } };
+      const page = `<!doctype html><script type="importmap">${JSON.stringify(importMap)}</script>`;
+      // The fresh project over HTTP, as a bundler-free page would load it: the page, then the package's own files.
+      const files = createServer((req, res) => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+        try {
+          const body = readFileSync(join(project, path));
+          res.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' }).end(body);
+        } catch {
+          res.writeHead(404).end();
+        }
+      });
+      await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+      try {
+        const tab = await browser.newPage();
+        const errors: string[] = [];
+        tab.on('pageerror', (error) => errors.push(error.message));
+        await tab.goto(`http://127.0.0.1:${(files.address() as AddressInfo).port}/`);
+        const exported = await tab.evaluate(async (specifier) => Object.keys(await import(specifier)).sort(), name);
+        const inNode = (await succeed(process.execPath, ['--input-type=module', '-e', `console.log(Object.keys(await import('${name}')).sort().join(' '))`], project)).trim();
+        expect(exported.join(' ')).toBe(inNode);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        files.close();
+      }
+    });
+  }
 
   /** Every entry point the installed packages export, by package name. */
   function entries(): string[] {
