@@ -8,6 +8,9 @@ import { defineProject } from 'vitest/config';
  */
 export function workspaceProject(name: string, test: ProjectConfig = {}) {
   return defineProject({
+    // @tessera/guard and @tessera/client export their TypeScript source under this condition, their build otherwise.
+    // The rest are Vite's defaults (defaultServerConditions), which a list given here would otherwise replace.
+    ssr: { resolve: { conditions: ['@tessera/source', 'module', 'node', 'development|production'] } },
     test: {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

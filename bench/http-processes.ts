@@ -24,7 +24,7 @@ export type ChildServer<T> = {
 };
 
 /** Node flags of every child: `gc()`, so a child can start each measured run on a collected heap. */
-const childFlags = ['--import', 'tsx', '--expose-gc'];
+const childFlags = ['--conditions=@tessera/source', '--import', 'tsx', '--expose-gc'];
 
 // Generous: on the shared machine under load, a PGlite start with its migrations has taken over a minute.
 const startTimeoutMs = 180_000;

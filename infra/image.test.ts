@@ -54,7 +54,7 @@ describe.each(['auth', 'tasks'])('the %s image', (service) => {
     }
     const port = await unusedPort();
     const variable = `${service.toUpperCase()}_PORT`;
-    const child = spawn('node', ['--import', 'tsx', `services/${service}/src/main.ts`], {
+    const child = spawn('node', ['--conditions=@tessera/source', '--import', 'tsx', `services/${service}/src/main.ts`], {
       cwd: app,
       env: {
         PATH: process.env['PATH'],

@@ -40,7 +40,7 @@ describe('the README, against npm start on the embedded default', () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), SPA_PORT: String(spaPort), AUTH_URL: AUTH };
 
     // Before `npm start`: on the embedded database one process holds it at a time.
-    const created = spawnSync(process.execPath, ['--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--json'], { cwd: root, env, encoding: 'utf8' });
+    const created = spawnSync(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--json'], { cwd: root, env, encoding: 'utf8' });
     expect(created.status, created.stderr).toBe(0);
     client = JSON.parse(created.stdout) as typeof client;
 

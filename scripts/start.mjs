@@ -48,7 +48,9 @@ function prefixLines(name, stream, target) {
 }
 
 function start(service) {
-  const args = service.args ?? (watch ? ['--import', 'tsx', '--watch', service.entry] : ['--import', 'tsx', service.entry]);
+  // @tessera/source: the workspace packages that are also published (guard, client) load their source, not a build.
+  const node = ['--conditions=@tessera/source', '--import', 'tsx'];
+  const args = service.args ?? (watch ? [...node, '--watch', service.entry] : [...node, service.entry]);
   // Its own process group: Ctrl-C in the terminal signals the whole foreground group, and a service that got
   // SIGINT from the terminal and then SIGTERM from stop() would take the second signal as "kill now" mid-drain.
   // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.

@@ -26,3 +26,5 @@ export {
   problemTitleForStatus,
 } from './problem/index.ts';
 export type { BearerChallengeOptions, ProblemAnswer, ProblemBody, ProblemDetails, ProblemFieldError } from './problem/index.ts';
+export { verifyRequest } from './adapters/web-request/index.ts';
+export type { RequestVerification, VerifyRequestOptions } from './adapters/web-request/index.ts';

@@ -237,7 +237,7 @@ describe('serve', () => {
   /** Starts fixtures/slow-server.ts with tsx in its own process and waits for its URL. */
   async function startFixture(env: Record<string, string>) {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';

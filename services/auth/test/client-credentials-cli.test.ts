@@ -27,7 +27,7 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
     // Only what the CLI needs: no AUTH_DATABASE_URL, so it uses the PGlite under DATA_DIR like a fresh checkout.
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', DATA_DIR: dataDir, ...extraEnv };
     return new Promise((resolve) => {
-      execFile(TSX, [CLI, ...args], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      execFile(TSX, ['--conditions=@tessera/source', CLI, ...args], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
       });
     });

@@ -20,7 +20,7 @@ afterEach(() => {
 function startMain(env: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-auth-main-'));
   dirs.push(dataDir);
-  const child = spawn(TSX, [MAIN], {
+  const child = spawn(TSX, ['--conditions=@tessera/source', MAIN], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

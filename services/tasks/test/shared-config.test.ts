@@ -19,7 +19,7 @@ describe('one set of shared variables, read the same by both services', () => {
   let tasks: string;
 
   function start(service: 'auth' | 'tasks', env: Record<string, string>): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'services', service, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', join(repoRoot, 'services', service, 'src', 'main.ts')], {
       cwd: join(repoRoot, 'services', service),
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,0 +1,93 @@
+// Uses every export of the packed packages, so a fresh project's `tsc` (strict, module NodeNext) checks all of
+// their declarations. Compiled by package-install.test.ts, never run.
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import {
+  bearerAuth,
+  createVerifier,
+  GuardConfigError,
+  GuardError,
+  guardErrorDescriptions,
+  isAlgorithm,
+  requireScope,
+  serviceSubjectPrefix,
+  verifyRequest,
+  type Algorithm,
+  type BearerAuthOptions,
+  type CacheOptions,
+  type GuardErrorCode,
+  type GuardOutcome,
+  type GuardVariables,
+  type JwksOptions,
+  type Principal,
+  type RequestVerification,
+  type StaticKeys,
+  type TokenClaims,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyRequestOptions,
+} from '@tessera/guard';
+import * as guardExpress from '@tessera/guard/express';
+import type { ExpressBearerAuthOptions } from '@tessera/guard/express';
+import * as guardFastify from '@tessera/guard/fastify';
+import type { FastifyBearerAuthOptions } from '@tessera/guard/fastify';
+// @ts-expect-error The test support is not part of the published package.
+import type * as testing from '@tessera/guard/testing';
+
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assert = <T extends true>(): T => true as T;
+
+const algorithm: Algorithm = 'EdDSA';
+const cache: CacheOptions = { max: 100, maxTtl: 60_000 };
+const jwks: JwksOptions = { url: 'https://auth.example/api/auth/jwks', cooldown: 30_000 };
+const keys: StaticKeys = { keys: [] };
+const options: VerifierOptions = { issuer: 'https://auth.example', audience: 'tessera', algorithms: [algorithm], jwks, cache };
+const verifier: Verifier = createVerifier(options);
+void keys;
+
+const code: GuardErrorCode = new GuardError('token_expired').code;
+const description: string = guardErrorDescriptions[code];
+const configCode: 'guard_config_invalid' = new GuardConfigError('bad').code;
+const known: boolean = isAlgorithm('ES256');
+const prefix: string = serviceSubjectPrefix;
+void [description, configCode, known, prefix];
+
+const describe = (principal: Principal): string => {
+  const claims: TokenClaims = principal.claims;
+  return `${principal.kind}:${principal.subject}:${principal.userId ?? principal.clientId}:${[...principal.scopes].join(' ')}:${String(claims.exp)}`;
+};
+
+// Hono
+const honoOptions: BearerAuthOptions = { verifier, realm: 'api', onOutcome: (outcome: GuardOutcome) => void outcome.code };
+const app = new Hono<{ Variables: GuardVariables }>();
+app.use('*', bearerAuth(honoOptions));
+app.get('/me', requireScope('a', 'b'), (c) => c.text(describe(c.var.principal)));
+
+// Web Request
+const requestOptions: VerifyRequestOptions = { verifier, realm: 'api', scopes: ['a'] };
+export async function GET(request: Request): Promise<Response> {
+  const result: RequestVerification = await verifyRequest(request, requestOptions);
+  if (!result.ok) return result.response;
+  return new Response(describe(result.principal));
+}
+
+// Express: the principal on req and res.locals
+const expressOptions: ExpressBearerAuthOptions = { verifier, onOutcome: (outcome: guardExpress.GuardOutcome, req) => void [outcome, req.path] };
+express()
+  .use(guardExpress.bearerAuth(expressOptions))
+  .get('/me', guardExpress.requireScope('a'), (req, res) => {
+    assert<Exact<typeof req.principal, Principal>>();
+    res.send(describe(res.locals.principal));
+  });
+
+// Fastify: the principal on request, through declaration merging
+const fastifyOptions: FastifyBearerAuthOptions = { verifier, realm: 'api', onOutcome: (outcome: guardFastify.GuardOutcome, request) => void [outcome, request.url] };
+const fastify = Fastify();
+await fastify.register(guardFastify.bearerAuth, fastifyOptions);
+fastify.get('/me', { preHandler: guardFastify.requireScope('a') }, async (request) => {
+  assert<Exact<typeof request.principal, Principal>>();
+  return describe(request.principal);
+});
+
+export type { testing };

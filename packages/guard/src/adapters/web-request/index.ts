@@ -1,0 +1,2 @@
+export { verifyRequest } from './verify-request.ts';
+export type { RequestVerification, VerifyRequestOptions } from './verify-request.ts';
