@@ -26,7 +26,7 @@ export type ChildServer<T> = {
 /** Node flags of every child: `gc()`, so a child can start each measured run on a collected heap. */
 const childFlags = ['--import', 'tsx', '--expose-gc'];
 
-const startTimeoutMs = 60_000;
+const startTimeoutMs = 180_000;
 const stopTimeoutMs = 10_000;
 
 /**
