@@ -2,9 +2,10 @@
  * "The docs' way": the tasks list as a team following Better Auth's and drizzle's docs would write it, the HTTP
  * benchmark's yardstick for the tasks service. A plain Hono app that verifies the user JWT with jose's
  * `createRemoteJWKSet` and `jwtVerify` on every request (Better Auth's JWT plugin docs,
- * https://better-auth.com/docs/plugins/jwt; jose keeps the fetched keys, nothing keeps verified tokens), and lists
- * with one drizzle `select … where user_id = $sub`, outside any transaction, as the table's owner: no row-level
- * security, no repository. It answers `GET /v1/tasks` with the tasks service's shape, `{ items, nextCursor }`.
+ * https://better-auth.com/docs/plugins/jwt; jose keeps the fetched keys, nothing keeps verified tokens), and
+ * lists with one drizzle `select … where user_id = $sub`, outside any transaction, connected as the user that
+ * migrated (a superuser, whom no row-level-security policy binds): no RLS, no repository. It answers
+ * `GET /v1/tasks` with the tasks service's shape, `{ items, nextCursor }`.
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { AppDatabase } from '@tessera/db';
@@ -72,14 +73,15 @@ export type DocsWayService = {
 const defaultLimit = 50;
 const maxLimit = 200;
 
-function openDatabase(database: DocsWayDatabase) {
+/** drizzle over postgres-js or PGlite, as drizzle's docs start either; the embedded one still needs its tables. */
+function connect(database: DocsWayDatabase) {
   if (database.kind === 'postgres') {
     const client = postgres(database.url);
-    return { db: drizzlePostgres({ client }), prepare: async () => {}, close: () => client.end({ timeout: 2 }) };
+    return { db: drizzlePostgres({ client }), migrate: async () => {}, close: () => client.end({ timeout: 2 }) };
   }
   const client = new PGlite(database.directory);
   const db = drizzlePglite({ client });
-  return { db, prepare: () => migratePglite(db, { migrationsFolder: database.migrationsFolder }), close: () => client.close() };
+  return { db, migrate: () => migratePglite(db, { migrationsFolder: database.migrationsFolder }), close: () => client.close() };
 }
 
 /** The cursor: the last task's `(createdAt, id)`, base64url JSON. */
@@ -87,6 +89,7 @@ function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
 
+/** The condition "after the cursor's task", or `undefined` for a cursor that is not one. */
 function afterCursor(cursor: string): SQL | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
@@ -116,9 +119,9 @@ export function selectPage(db: Selects, subject: string, limit: number, { status
 
 /** Opens the database and builds the app; nothing listens. */
 export async function createDocsWayService({ authUrl, issuer, audience, database }: DocsWayOptions): Promise<DocsWayService> {
-  const { db, prepare, close } = openDatabase(database);
+  const { db, migrate, close } = connect(database);
   try {
-    await prepare();
+    await migrate();
   } catch (error) {
     await close();
     throw error;

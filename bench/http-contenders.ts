@@ -73,7 +73,7 @@ export const contenders: readonly ContenderSpec[] = [
     credential: 'jwt',
     authenticates: true,
     description:
-      "not the tasks service: a plain Hono app (`docs-way-service.ts`) that verifies with jose's `createRemoteJWKSet` + `jwtVerify` (`iss`, `aud`) on every request, no token cache, and lists with one drizzle `select … where user_id = $sub order by created_at, id limit 21`, no transaction, as the table's owner (no RLS)",
+      "not the tasks service: a plain Hono app (`docs-way-service.ts`) that verifies with jose's `createRemoteJWKSet` + `jwtVerify` (`iss`, `aud`) on every request, no token cache, and lists with one drizzle `select … where user_id = $sub order by created_at, id limit 21`, no transaction, as the superuser that migrated (no RLS)",
   },
 ];
 

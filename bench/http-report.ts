@@ -174,7 +174,7 @@ function resultTable(result: DatabaseResult): string {
     `### ${databaseNames[result.target]}`,
     '',
     result.target === 'postgres'
-      ? "Tasks database: a fresh Postgres database per tasks process, shared by the contenders of that process: the tasks service through its own pool (its defaults), the docs' way through a postgres-js pool of the driver's defaults, as the table's owner."
+      ? "Tasks database: a fresh Postgres database per tasks process, shared by the contenders of that process: the tasks service through its own pool (its defaults), the docs' way through a postgres-js pool of the driver's defaults (10 connections), as the same superuser, whom no policy binds."
       : "Tasks database: PGlite persisted under a fresh temporary DATA_DIR per tasks process (the embedded default), shared by the tasks service's contenders of that process. The docs' way runs its own PGlite in the same process (PGlite admits one opener per directory), made by the same migrations and holding a copy of the same rows.",
     `Auth database: ${result.authDatabase}.`,
     '',
