@@ -6,6 +6,7 @@
 const benchmarks: Readonly<Record<string, string>> = {
   guard: './guard.ts',
   http: './http.ts',
+  'rls-cost': './rls-cost.ts',
 };
 
 /** What a bare `npm run bench` runs, in this order. */
