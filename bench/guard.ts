@@ -1,7 +1,7 @@
 /**
  * Token verification benchmark: `@tessera/guard` against the `node:crypto` floor, jose, hono/jwk and
  * fast-jwt, for EdDSA, ES256, RS256 and HS256. Keys and tokens are generated fresh in each run.
- * Run with `npm run bench -- guard` (a bare `npm run bench` runs it first); writes `bench/results/guard-<date>.md`.
+ * Run with `npm run bench -- guard` (a bare `npm run bench` runs it first); writes `bench/results/guard.md`.
  */
 import { createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
@@ -227,7 +227,6 @@ export async function main(args: readonly string[] = []): Promise<void> {
   await revocationServer.close();
   const machine = endWatch();
   const checks = targets(all);
-  const date = startedAt.toISOString().slice(0, 10);
   const report = [
     `# Guard benchmark, ${startedAt.toISOString()}`,
     '',
@@ -265,9 +264,8 @@ export async function main(args: readonly string[] = []): Promise<void> {
   if (!quick) {
     const dir = new URL('./results/', import.meta.url);
     mkdirSync(dir, { recursive: true });
-    const file = new URL(`guard-${date}.md`, dir);
-    writeFileSync(file, report);
-    process.stdout.write(`Report written to bench/results/guard-${date}.md\n`);
+    writeFileSync(new URL('guard.md', dir), report);
+    process.stdout.write('Report written to bench/results/guard.md\n');
   }
   for (const t of checks) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}\n`);
 }

@@ -2,6 +2,7 @@
  * Before anything is timed: the seeded tasks go in through the tasks service's real API, and each contender
  * must answer the timed request with exactly the seeded user's first page, and refuse a bad credential.
  */
+import type { TaskRow } from './docs-way-service.ts';
 import type { ContenderSpec } from './http-contenders.ts';
 
 /** How many tasks are seeded, and the page size of the timed request. */
@@ -51,7 +52,16 @@ function forged(target: ContenderTarget): string {
   return `${first}${target.credential.slice(1)}`;
 }
 
-type TaskPage = { items: { userId: string; title: string }[]; nextCursor: string | null };
+type TaskPage = { items: TaskRow[]; nextCursor: string | null };
+
+/** Every seeded task, as the tasks service at `url` lists them (for the docs' way's own embedded database). */
+export async function seededRows(url: string, credential: string): Promise<TaskRow[]> {
+  const response = await fetch(`${url}/v1/tasks?limit=${seededTasks}`, { headers: bearer(credential) });
+  if (response.status !== 200) throw new Error(`listing the seeded tasks answered ${response.status}: ${await response.text()}`);
+  const { items } = (await response.json()) as TaskPage;
+  if (items.length !== seededTasks) throw new Error(`listed ${items.length} seeded tasks, not ${seededTasks}`);
+  return items;
+}
 
 /** The timed request answers 200 with the user's first page in creation order; a forged credential gets 401. */
 export async function checkContender(target: ContenderTarget, userId: string): Promise<void> {

@@ -1,8 +1,9 @@
 /**
- * The contenders of the HTTP benchmark: what stands in the tasks service's `authenticate` hook. The guard
- * rows are `bearerAuth` over the service's own verifier (`createTasksVerifier`, cache on or off as with
- * `TASKS_TOKEN_CACHE`); the others are built here: a fixed principal (the floor), `hono/jwk`, and session
- * delegation to the auth service.
+ * The contenders of the HTTP benchmark. All but one are the tasks service with something else in its
+ * `authenticate` option: the guard rows are `bearerAuth` over the service's own verifier (`createTasksVerifier`,
+ * cache on or off as with `TASKS_TOKEN_CACHE`); the others are built here: a fixed principal (the floor),
+ * `hono/jwk`, and session delegation to the auth service. The last, the docs' way, is another service altogether
+ * (`docs-way-service.ts`).
  */
 import type { GuardVariables, Principal, TokenClaims } from '@tessera/guard';
 import { HttpProblem, problemJson } from '@tessera/server';
@@ -10,8 +11,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { jwk } from 'hono/jwk';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 
-export const contenderIds = ['guard-cache', 'guard-no-cache', 'no-auth', 'hono-jwk', 'session-delegation'] as const;
-export type ContenderId = (typeof contenderIds)[number];
+/** The contenders that are the tasks service, each with its own `authenticate` middleware. */
+export const tasksServiceContenderIds = ['guard-cache', 'guard-no-cache', 'no-auth', 'hono-jwk', 'session-delegation'] as const;
+export type TasksServiceContenderId = (typeof tasksServiceContenderIds)[number];
+export type ContenderId = TasksServiceContenderId | 'docs-way';
 
 /** Which credential a contender's clients send: the user JWT or the signed Better Auth session token. */
 export type Credential = 'jwt' | 'session';
@@ -64,6 +67,14 @@ export const contenders: readonly ContenderSpec[] = [
     authenticates: true,
     description: 'every request forwards the session token to the auth service’s `GET /api/auth/get-session` (bearer plugin) and maps its user',
   },
+  {
+    id: 'docs-way',
+    label: "the docs' way",
+    credential: 'jwt',
+    authenticates: true,
+    description:
+      "not the tasks service: a plain Hono app (`docs-way-service.ts`) that verifies with jose's `createRemoteJWKSet` + `jwtVerify` (`iss`, `aud`) on every request, no token cache, and lists with one drizzle `select … where user_id = $sub order by created_at, id limit 21`, no transaction, as the superuser that migrated (no RLS)",
+  },
 ];
 
 /** What the stand-ins need to know about the auth service. */
@@ -79,7 +90,7 @@ export type StandInOptions = {
 type Authenticate = MiddlewareHandler<{ Variables: GuardVariables }>;
 
 /** The middleware for a contender, or `undefined` for the guard rows (`bearerAuth` over the service's own verifier). */
-export async function standInFor(id: ContenderId, options: StandInOptions): Promise<Authenticate | undefined> {
+export async function standInFor(id: TasksServiceContenderId, options: StandInOptions): Promise<Authenticate | undefined> {
   switch (id) {
     case 'guard-cache':
     case 'guard-no-cache':

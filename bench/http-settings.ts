@@ -33,8 +33,8 @@ const defaults = { connections: 16, durationSeconds: 4, warmupSeconds: 3, rounds
 
 const settingNames = ['connections', 'duration', 'warmup', 'rounds', 'processes', 'db', 'postgres'] as const;
 
-/** `name=value` or `--name=value`, the last one given. */
-function flag(args: readonly string[], name: string): string | undefined {
+/** `name=value` or `--name=value`, the last one given (`rls-cost.ts` reads its arguments the same way). */
+export function flag(args: readonly string[], name: string): string | undefined {
   const value = args.map((arg) => /^(?:--)?([a-z]+)=(.*)$/s.exec(arg)).findLast((match) => match?.[1] === name);
   return value?.[2];
 }
@@ -46,7 +46,7 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
   return value;
 }
 
-function databaseList(raw: string | undefined): DatabaseTarget[] {
+export function databaseList(raw: string | undefined): DatabaseTarget[] {
   if (raw === undefined || raw.trim() === '') return [...databaseTargets];
   const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = names.filter((name) => !(databaseTargets as readonly string[]).includes(name));

@@ -1,7 +1,7 @@
 /**
- * HTTP benchmark (issue #4): `GET /v1/tasks?limit=20` with a valid credential, through the real auth and
- * tasks services, for each contender of `http-contenders.ts`, on the embedded default (PGlite) and on
- * Postgres. Run with `npm run bench -- http [flags]`; writes `bench/results/http-<date>.md`.
+ * HTTP benchmark (issues #4 and #14): `GET /v1/tasks?limit=20` with a valid credential, through the real auth
+ * and tasks services, for each contender of `http-contenders.ts`, on the embedded default (PGlite) and on
+ * Postgres. Run with `npm run bench -- http [flags]`; writes `bench/results/http.md`.
  *
  * The auth service and the tasks services (two by default, each serving every contender) run in child processes;
  * autocannon runs here.
@@ -11,13 +11,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from '@tessera/db/testing';
 import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
-import { checkContender, listPath, seedTasks, timedHeaders, waitUntilReady } from './http-checks.ts';
+import { checkContender, listPath, seededRows, seedTasks, timedHeaders, waitUntilReady } from './http-checks.ts';
 import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
 import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
 import { startChild, type ChildServer } from './http-processes.ts';
 import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
 import { parseSettings, type DatabaseTarget, type HttpBenchSettings } from './http-settings.ts';
-import type { SelectContender, TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
+import type { CopyToDocsWay, SelectContender, TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
 import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,7 +53,13 @@ async function freshDatabase(target: DatabaseTarget, cleanups: Cleanups): Promis
 }
 
 /** One tasks process, which serves every contender, one selected at a time. */
-type TasksProcess = { url: string; cpuMicros(): Promise<number>; select(contender: ContenderId): Promise<void> };
+type TasksProcess = {
+  url: string;
+  cpuMicros(): Promise<number>;
+  select(contender: ContenderId): Promise<void>;
+  /** Copies the seeded tasks into the docs' way's own embedded database (PGlite admits one opener per directory). */
+  copyToDocsWay(rows: CopyToDocsWay['rows']): Promise<void>;
+};
 
 /**
  * Starts the auth service and `processes` tasks services, each on its own fresh database and each carrying every
@@ -76,7 +82,10 @@ async function startServers(target: DatabaseTarget, processes: number, cleanups:
     const select = async (contender: ContenderId) => {
       await tasks.request({ type: 'select', contender } satisfies SelectContender);
     };
-    return { url: tasks.payload.url, cpuMicros: tasks.cpuMicros, select };
+    const copyToDocsWay = async (rows: CopyToDocsWay['rows']) => {
+      await tasks.request({ type: 'copy-to-docs-way', rows } satisfies CopyToDocsWay);
+    };
+    return { url: tasks.payload.url, cpuMicros: tasks.cpuMicros, select, copyToDocsWay };
   };
   // allSettled: when one fails to start, the others still finish starting and register their cleanups.
   const started = await Promise.allSettled(Array.from({ length: processes }, startProcess));
@@ -145,6 +154,8 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
     for (const tasksProcess of tasksProcesses) {
       await tasksProcess.select(guard.id);
       await seedTasks(tasksProcess.url, credentialOf(guard));
+      // On Postgres the docs' way reads the tasks service's own database; on PGlite it has one of its own.
+      if (target === 'pglite') await tasksProcess.copyToDocsWay(await seededRows(tasksProcess.url, credentialOf(guard)));
     }
     for (const tasksProcess of tasksProcesses) {
       for (const spec of contenders) {
@@ -204,9 +215,8 @@ export async function main(args: readonly string[] = []): Promise<void> {
   if (!settings.quick) {
     const dir = new URL('./results/', import.meta.url);
     mkdirSync(dir, { recursive: true });
-    const name = `http-${startedAt.toISOString().slice(0, 10)}.md`;
-    writeFileSync(new URL(name, dir), report);
-    log(`Report written to bench/results/${name}`);
+    writeFileSync(new URL('http.md', dir), report);
+    log('Report written to bench/results/http.md');
   }
   log(report.slice(report.indexOf('## Results')));
   for (const check of targetChecks(results, settings.connections)) log(`${check.verdict}  ${check.name}: ${check.detail}`);

@@ -7,6 +7,7 @@ const benchmarks: Readonly<Record<string, string>> = {
   guard: './guard.ts',
   http: './http.ts',
   revocation: './revocation.ts',
+  'rls-cost': './rls-cost.ts',
 };
 
 /** What a bare `npm run bench` runs, in this order. */
