@@ -8,6 +8,7 @@ import { discoveryRoutes } from './discovery/openid-configuration.ts';
 import { betterAuthProblem } from './http/better-auth-problem.ts';
 import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
+import { noStore } from './http/no-store.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
 
@@ -54,6 +55,7 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     });
     const withClientIp = clientIpRequest(config.trustedProxyIpHeader);
     app.use('/api/auth/*', authCors(config.trustedOrigins));
+    app.use('/api/auth/token', noStore());
     app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
     app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));

@@ -49,6 +49,8 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         enabled: config.rateLimitEnabled,
         // In the database, so that every replica counts the same attempts.
         storage: 'database',
+        // A password guess through a stolen session is a sign-in attempt: the same 3 per 10 s per client.
+        customRules: { '/verify-password': { window: 10, max: 3 } },
       },
       advanced: {
         // Better Auth turns both checks off by default when NODE_ENV=test; the tests must see what production does.
