@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/server';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { bearer, jwt, openAPI } from 'better-auth/plugins';
+import { commonPasswords } from './accounts/common-passwords/index.ts';
 import { profileLimitHooks } from './accounts/profile-limits.ts';
 import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
 import type { AuthConfig } from './config.ts';
@@ -69,6 +70,8 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         // Only HMAC-signed session tokens (`set-auth-token`) are accepted, never a bare token id.
         bearer({ requireSignature: true }),
         openAPI({ disableDefaultReference: true }),
+        // Sign-up, change and reset refuse the most commonly breached passwords (NIST SP 800-63B §5.1.1.2).
+        commonPasswords(),
         // Service tokens (POST /api/auth/oauth2/token) are signed through the same path as user tokens.
         clientCredentials({
           clients: createOAuthClientStore(database.db),
