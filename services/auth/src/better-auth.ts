@@ -63,6 +63,9 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
           ipAddressHeaders: [CLIENT_IP_HEADER],
         },
       },
+      // An unexpected error (a failed query) goes on to the app's onError: logged once through the service's
+      // logger, which cuts statement parameters, instead of better-call's console.error of the raw error.
+      onAPIError: { throw: true },
       telemetry: { enabled: false },
       logger: betterAuthLogger(logger),
       plugins: [
