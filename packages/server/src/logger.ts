@@ -10,7 +10,7 @@ export type CreateLoggerOptions = {
   service: string;
   /** Minimum level. Default `info`. */
   level?: Level | 'silent';
-  /** Where lines go. Default: stdout. Tests pass a stream to read what was logged. */
+  /** Where lines go. Default: stdout, written synchronously. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
 };
 
@@ -36,5 +36,9 @@ export function createLogger({ service, level = 'info', destination }: CreateLog
       },
     },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  // stdout is written synchronously. pino's default asynchronous writer flushes on exit with sonic-boom 4's
+  // flushSync, which retries a write that failed with EPIPE forever: a service whose stdout reader died (`npm start`
+  // killed) then hung in process.exit after SIGTERM, no longer listening. A synchronous write meets the EPIPE at
+  // once, and pino stops writing.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

@@ -235,19 +235,25 @@ describe('serve', () => {
   });
 
   /** Starts fixtures/slow-server.ts with tsx in its own process and waits for its URL. */
-  async function startFixture(env: Record<string, string>) {
+  async function startFixture(env: Record<string, string>, options: { ipc?: boolean } = {}) {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdio = options.ipc === true ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: [...stdio] });
     children.push(child);
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
+      const reportedUrl = () => /listening (\S+)/.exec(stdout + stderr)?.[1];
+      child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        const match = /listening (\S+)/.exec(stdout);
-        if (match?.[1] !== undefined) resolve(match[1]);
+        const found = reportedUrl();
+        if (found !== undefined) resolve(found);
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const found = reportedUrl();
+        if (found !== undefined) resolve(found);
       });
       child.on('exit', () => reject(new Error(`fixture exited early: ${stderr}`)));
     });
@@ -273,5 +279,22 @@ describe('serve', () => {
     expect(await exited).toBe(1);
     expect(stderr()).toContain('shutdown failed');
     expect(stderr()).toContain('database close failed');
+  });
+
+  it('exits on one SIGTERM when nobody reads its log any more (stdout closed under it)', async () => {
+    const { child, exited } = await startFixture({ LOG_TO_STDOUT: '1' });
+    child.stdout?.destroy(); // as when `npm start` is killed: writes to stdout now fail with EPIPE
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('shuts down and exits 0 when the parent that started it with an IPC channel dies', async () => {
+    const { child, url, exited, stdout } = await startFixture({ SLOW_MS: '300' }, { ipc: true });
+    const inFlight = get(`${url}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request is now running in the child
+    child.disconnect(); // what the child sees when its parent is SIGKILLed: the channel closes
+    expect((await inFlight).status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(stdout()).toContain('onShutdown');
   });
 });

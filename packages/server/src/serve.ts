@@ -16,7 +16,10 @@ export type ServeOptions = {
   logger: Logger;
   /** Runs once every request's handler has settled (even one whose client went away), e.g. `() => database.close()`. */
   onShutdown?: () => Promise<void>;
-  /** Shut down gracefully on SIGTERM and SIGINT, then exit 0 (1 if `onShutdown` failed). Default true. */
+  /**
+   * Shut down gracefully on SIGTERM and SIGINT, and when the parent's IPC channel closes (it died), then exit 0
+   * (1 if `onShutdown` failed). Default true.
+   */
   handleSignals?: boolean;
   /** How long in-flight requests may take to finish before their connections are cut and shutdown goes on. Default 10 000 ms. */
   drainTimeoutMs?: number;
@@ -89,8 +92,8 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown());
 
-  function onSignal(signal: NodeJS.Signals): void {
-    logger.info({ signal }, 'signal received');
+  function onSignal(signal: NodeJS.Signals | 'disconnect'): void {
+    logger.info({ signal }, signal === 'disconnect' ? 'parent process gone (IPC channel closed)' : 'signal received');
     close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -102,8 +105,17 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   function removeSignalHandlers(): void {
     // After the first signal a second one gets the default action: a stuck shutdown can still be killed.
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+    process.off('disconnect', onDisconnect);
   }
-  if (handleSignals) for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+  // Started with an IPC channel (scripts/start.mjs does): the parent's end closes when it dies, even by SIGKILL,
+  // and a service left running in its own process group would hold its port as an orphan.
+  function onDisconnect(): void {
+    onSignal('disconnect');
+  }
+  if (handleSignals) {
+    for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+    if (process.channel !== undefined) process.once('disconnect', onDisconnect);
+  }
 
   return { url, port: boundPort, close };
 }
