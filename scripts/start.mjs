@@ -15,11 +15,14 @@ if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 const authPort = process.env.AUTH_PORT ?? '3000';
 const tasksPort = process.env.TASKS_PORT ?? '3001';
 const authUrl = process.env.AUTH_URL ?? `http://localhost:${authPort}`;
+// Where this script probes the services: loopback, unless HOST binds them to one address only.
+const host = process.env.HOST?.trim();
+const probeHost = host === undefined || host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
 /** The services in start order; each must answer `ready` before the next starts. */
 const services = [
-  { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://127.0.0.1:${authPort}/healthz` },
-  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://127.0.0.1:${tasksPort}/healthz` },
+  { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://${probeHost}:${authPort}/healthz` },
+  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://${probeHost}:${tasksPort}/healthz` },
 ];
 
 const colors = { auth: '\x1b[36m', tasks: '\x1b[35m' };
@@ -42,7 +45,9 @@ function start(service) {
   // Its own process group: Ctrl-C in the terminal signals the whole foreground group, and a service that got
   // SIGINT from the terminal and then SIGTERM from stop() would take the second signal as "kill now" mid-drain.
   // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.
-  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The IPC channel is how a service learns that this script died, even by SIGKILL: its end closes, and the
+  // service shuts down rather than live on as an orphan holding its port (@tessera/server's serve()).
+  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   prefixLines(service.name, child.stdout, process.stdout);
   prefixLines(service.name, child.stderr, process.stderr);
   children.set(service.name, child);
@@ -99,6 +104,6 @@ for (const service of services) {
 
 if (!stopping) {
   console.log('\nTessera is running:');
-  for (const service of services) console.log(`  ${service.name.padEnd(6)} ${service.url}`);
-  console.log(`  JWKS   ${authUrl}/api/auth/jwks\n  docs   http://localhost:${tasksPort}/docs\n\nCtrl-C stops everything.\n`);
+  for (const service of services) console.log(`  ${service.name.padEnd(6)} ${service.url}   docs ${service.url}/docs`);
+  console.log(`  JWKS   ${authUrl}/api/auth/jwks\n\nCtrl-C stops everything.\n`);
 }

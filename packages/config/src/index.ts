@@ -7,7 +7,9 @@ export type { EnvSource } from './load-env.ts';
 export {
   commaListSchema,
   countSchema,
+  DEFAULT_HOST,
   durationSchema,
+  hostSchema,
   nodeEnvSchema,
   portSchema,
   secretSchema,

@@ -12,5 +12,5 @@ export { problemResponse, ProblemSchema } from './problem-schema.ts';
 export type { ProblemResponseHeaders } from './problem-schema.ts';
 export { createMetrics } from './metrics.ts';
 export type { ReadinessChecks, ReadinessReport } from './readiness.ts';
-export { serve } from './serve.ts';
+export { PortUnavailableError, serve } from './serve.ts';
 export type { FetchApp, RunningServer, ServeOptions } from './serve.ts';

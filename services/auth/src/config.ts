@@ -5,6 +5,7 @@ import {
   commaListSchema,
   defaultDataDir,
   durationSchema,
+  hostSchema,
   loadEnv,
   nodeEnvSchema,
   portSchema,
@@ -28,6 +29,7 @@ const envSchema = z.object({
   NODE_ENV: nodeEnvSchema(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   AUTH_PORT: portSchema().default(3000),
+  HOST: hostSchema(),
   AUTH_URL: urlSchema().default(DEFAULT_URL),
   AUTH_ISSUER: z.string().trim().optional(),
   JWT_AUDIENCE: commaListSchema()
@@ -79,6 +81,8 @@ export type AuthConfig = {
   /** pino level of the service's logs (`LOG_LEVEL`, default `info`). */
   logLevel: (typeof LOG_LEVELS)[number];
   port: number;
+  /** Interface address to listen on (`HOST`, default `0.0.0.0`). */
+  host: string;
   /** Public base URL of this service (`AUTH_URL`), without trailing slash. */
   url: string;
   /** `iss` of every token (`AUTH_ISSUER`, default `AUTH_URL`). */
@@ -148,6 +152,7 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
     production,
     logLevel: env.LOG_LEVEL,
     port: env.AUTH_PORT,
+    host: env.HOST,
     url: env.AUTH_URL,
     issuer,
     audience: env.JWT_AUDIENCE,

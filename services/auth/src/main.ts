@@ -8,6 +8,6 @@ runEntryPoint(async () => {
   const config = loadAuthConfig();
   const logger = createLogger({ service: 'auth', level: config.logLevel });
   const service = await createAuthService(config, { logger });
-  const server = await serve(service.app, { port: config.port, logger, onShutdown: () => service.close() });
-  logger.info({ url: config.url, listening: server.url }, `auth service listening on ${server.url} (public URL ${config.url})`);
+  const server = await serve(service.app, { port: config.port, hostname: config.host, portVariable: 'AUTH_PORT', logger, onShutdown: () => service.close() });
+  logger.info({ url: config.url, listening: server.listening }, `auth service listening on ${server.listening}, public URL ${config.url}`);
 });

@@ -1,9 +1,10 @@
-import { commaListSchema, ConfigError, countSchema, defaultDataDir, loadEnv, nodeEnvSchema, portSchema, secretSchema, urlSchema, type EnvSource } from '@tessera/config';
+import { commaListSchema, ConfigError, countSchema, defaultDataDir, hostSchema, loadEnv, nodeEnvSchema, portSchema, secretSchema, urlSchema, type EnvSource } from '@tessera/config';
 import { z } from 'zod';
 
 const tasksEnvSchema = z
   .object({
     TASKS_PORT: portSchema().default(3001),
+    HOST: hostSchema(),
     AUTH_URL: urlSchema().default('http://localhost:3000'),
     AUTH_ISSUER: z.string().trim().optional(),
     JWT_AUDIENCE: z.string().trim().default('tessera'),
@@ -38,6 +39,8 @@ export type TokenVerification = { mode: 'jwks'; jwksUrl: string } | { mode: 'sec
 export type TasksConfig = {
   /** `TASKS_PORT`, default 3001 (0 asks the OS for an ephemeral port). */
   port: number;
+  /** `HOST`, default `0.0.0.0`: the interface address to listen on. */
+  host: string;
   /** `AUTH_URL`, default `http://localhost:3000`: where the JWKS lives. */
   authUrl: string;
   /** `AUTH_ISSUER`, default `AUTH_URL`: the exact `iss` accepted. */
@@ -73,6 +76,7 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
       : { mode: 'jwks', jwksUrl: `${env.AUTH_URL}/api/auth/jwks` };
   return {
     port: env.TASKS_PORT,
+    host: env.HOST,
     authUrl: env.AUTH_URL,
     issuer: env.AUTH_ISSUER ?? env.AUTH_URL,
     audience: env.JWT_AUDIENCE,

@@ -12,5 +12,5 @@ runEntryPoint(async () => {
     { database: service.database.kind, jwtMode: config.verification.mode, issuer: config.issuer, audience: config.audience },
     'tasks service ready',
   );
-  await serve(service.app, { port: config.port, logger, onShutdown: () => service.close() });
+  await serve(service.app, { port: config.port, hostname: config.host, portVariable: 'TASKS_PORT', logger, onShutdown: () => service.close() });
 });
