@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
 import { openTasksDatabaseFor, type TasksDatabase } from './db/database.ts';
+import { logJwksFetchError } from './keys/jwks-fetch-error.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-repository.ts';
 
@@ -59,7 +60,7 @@ export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifi
   return createVerifier({
     ...common,
     algorithms: jwksAlgorithms,
-    jwks: { url: config.verification.jwksUrl, onFetchError: (error) => logger.warn({ err: { message: error.message } }, 'JWKS fetch failed') },
+    jwks: { url: config.verification.jwksUrl, onFetchError: logJwksFetchError(logger, config.verification.jwksUrl) },
   });
 }
 
