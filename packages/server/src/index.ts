@@ -9,6 +9,7 @@ export type { CreateLoggerOptions, Logger } from './logger.ts';
 export { HttpProblem, problemJson, validationProblem, zodValidationHook } from './problem.ts';
 export type { HttpProblemOptions, ProblemBody, ProblemFieldError } from './problem.ts';
 export { problemResponse, ProblemSchema } from './problem-schema.ts';
+export { withProblemExamples } from './problem-examples.ts';
 export type { ProblemResponseHeaders } from './problem-schema.ts';
 export { createMetrics } from './metrics.ts';
 export type { ReadinessChecks, ReadinessReport } from './readiness.ts';
