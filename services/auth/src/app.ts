@@ -10,6 +10,7 @@ import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
 import { noStore } from './http/no-store.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
+import { unavailableRoutes } from './openapi/unavailable-routes.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
 
 /** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
@@ -58,7 +59,7 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     app.use('/api/auth/token', noStore());
     app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
-    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));
+    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema(), unavailable: unavailableRoutes(auth.options) }));
 
     return { app, auth, database, signAccessToken, close: () => database.close() };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { apiDocs } from '@tessera/server';
 import type { AuthConfig } from '../config.ts';
+import { withoutUnavailableRoutes, type RouteOperation } from './unavailable-routes.ts';
 
 /** The part of Better Auth's generated OpenAPI document this service republishes. */
 type BetterAuthOpenApi = {
@@ -15,6 +16,8 @@ export type OpenApiSources = {
   config: AuthConfig;
   /** Better Auth's `openAPI` plugin: a description of every `/api/auth` route, relative to its base path. */
   generateBetterAuthDocument: () => Promise<BetterAuthOpenApi>;
+  /** Routes that answer nothing useful with the options Better Auth runs with (see `unavailableRoutes`). */
+  unavailable?: RouteOperation[];
 };
 
 const DISCOVERY_PATH = {
@@ -34,10 +37,10 @@ const DISCOVERY_PATH = {
  * discovery. Better Auth describes its paths relative to `<AUTH_URL>/api/auth`; here they are absolute
  * paths on `AUTH_URL`, so one document describes the whole service.
  */
-async function buildOpenApiDocument({ config, generateBetterAuthDocument }: OpenApiSources): Promise<Record<string, unknown>> {
+async function buildOpenApiDocument({ config, generateBetterAuthDocument, unavailable = [] }: OpenApiSources): Promise<Record<string, unknown>> {
   const generated = await generateBetterAuthDocument();
   const paths: Record<string, unknown> = { ...DISCOVERY_PATH };
-  for (const [path, item] of Object.entries(generated.paths)) paths[`/api/auth${path}`] = item;
+  for (const [path, item] of Object.entries(withoutUnavailableRoutes(generated.paths, unavailable))) paths[`/api/auth${path}`] = item;
   // In shared-secret mode the JWKS route only answers 404: do not advertise it.
   if (config.jwt.mode === 'secret') delete paths['/api/auth/jwks'];
   return {
