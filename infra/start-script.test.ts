@@ -33,7 +33,7 @@ function alive(pid: number): boolean {
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 200_000;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -74,7 +74,7 @@ describe('npm start', () => {
       if (stack.exitCode === null) stack.kill('SIGKILL');
       for (const pid of children.filter(alive)) process.kill(pid, 'SIGKILL');
     }
-  }, 240_000);
+  }, 300_000);
 });
 
 describe.each([
@@ -97,8 +97,8 @@ describe.each([
 
   it(`prints one line naming the port and ${variable}, and exits 1 without a stack trace`, () => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn', [variable]: String(port) };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 180_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`cannot listen on 127.0.0.1:${port}: the port is already in use. Stop what holds it, or set ${variable} to another port.\n`);
-  }, 90_000);
+  }, 200_000);
 });

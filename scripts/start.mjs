@@ -62,7 +62,7 @@ function start(service) {
   });
 }
 
-async function waitUntilReady(service, timeoutMs = 60_000) {
+async function waitUntilReady(service, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!children.has(service.name)) return false;
