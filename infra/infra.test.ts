@@ -41,7 +41,7 @@ function variablesReadByCode(): Set<string> {
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
   const names = new Set<string>();
   for (const file of sources) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|NODE_ENV|DATA_DIR)\b/g)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|NODE_ENV|DATA_DIR|HOST)\b/g)) {
       names.add(match[1]!);
     }
   }
@@ -77,6 +77,13 @@ describe('docker compose', () => {
       expect(variables.length).toBeGreaterThan(0);
       expect(variables.filter((v) => !documented.has(v))).toEqual([]);
     }
+  });
+
+  it('publishes no Postgres port on the host, and says to pass the root .env', () => {
+    const postgres = (compose.services as Record<string, { ports?: unknown }>).postgres;
+    expect(postgres).toBeDefined();
+    expect(postgres?.ports).toBeUndefined();
+    expect(read('infra/compose.yaml')).toContain('docker compose --env-file .env -f infra/compose.yaml up --build');
   });
 
   it('builds each service from its own folder', () => {
@@ -140,9 +147,38 @@ describe('Kubernetes manifests', () => {
     }
   })();
 
-  it.skipIf(!hasKubectl)('renders with kustomize', () => {
+  if (!hasKubectl) {
+    console.warn(
+      [
+        '!'.repeat(76),
+        '!! kubectl is not installed: `kubectl kustomize infra/k8s` is NOT checked.',
+        '!! Install it (apt-get install kubectl; .ci/run does) to render the manifests.',
+        '!'.repeat(76),
+      ].join('\n'),
+    );
+  }
+
+  it.skipIf(!hasKubectl)('renders with kustomize: every kind, the Ingress on both Services, images from the registry', () => {
     const rendered = execFileSync('kubectl', ['kustomize', join(root, 'infra/k8s')], { encoding: 'utf8' });
-    const kinds = parseAllDocuments(rendered).map((doc) => (doc.toJS() as Manifest).kind);
-    expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy']));
+    const documents = parseAllDocuments(rendered).map((doc) => doc.toJS() as Manifest & { metadata?: { namespace?: string } });
+    expect(documents.map((document) => document.kind)).toEqual(
+      expect.arrayContaining(['Namespace', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']),
+    );
+    const ingress = documents.find((document) => document.kind === 'Ingress');
+    const backends = JSON.stringify(ingress?.spec).match(/"service":\{"name":"(\w+)"/g);
+    expect(backends).toEqual(['"service":{"name":"auth"', '"service":{"name":"tasks"']);
+    for (const deployment of documents.filter((document) => document.kind === 'Deployment')) {
+      expect(containersOf(deployment)[0]?.image).toMatch(/^registry\.example\.com\/tessera\/(auth|tasks):/);
+    }
+  });
+
+  it('takes the public AUTH_URL from config.yaml only, and names no namespace in a service URL', () => {
+    expect(config.data?.AUTH_URL).toMatch(/^https:\/\//);
+    const auth = containersOf(deployments.find((d) => d.metadata?.name === 'auth')!)[0];
+    expect((auth?.env ?? []).map((e) => e.name)).not.toContain('AUTH_URL');
+    const tasks = containersOf(deployments.find((d) => d.metadata?.name === 'tasks')!)[0];
+    const jwksFrom = (tasks?.env?.find((e) => e.name === 'AUTH_URL') as { value?: string } | undefined)?.value;
+    expect(jwksFrom).toBe('http://auth');
+    for (const file of readdirSync(join(root, 'infra/k8s'))) expect(read(`infra/k8s/${file}`), file).not.toMatch(/\.svc\b|\.tessera\b/);
   });
 });

@@ -1,10 +1,11 @@
 // The README's Quickstart and walk-through, as a user on a fresh machine runs them: a client registered with the
 // clients CLI, then `npm start` (scripts/start.mjs) on the embedded default, then the walk-through's requests, then
-// SIGTERM. Each step asserts what the README shows, so the README cannot drift from what the stack does. Requests go
+// SIGTERM; then all of it again on the same DATA_DIR, as a person repeating it would. Each step asserts what the
+// README shows, so the README cannot drift from what the stack does. Requests go
 // out like curl's: exactly the headers given (Node's own fetch adds Sec-Fetch-* headers, which Better Auth takes for a
 // browser's).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +21,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The claims of a JWT, as the README's `node -p` line prints them. */
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 
-describe('the README, against npm start on the embedded default', () => {
+describe('the README, against npm start on the embedded default, run twice on the same DATA_DIR', () => {
   let dataDir: string;
-  let stack: ChildProcess;
-  let output = '';
-  let exited: Promise<number | null>;
+  let env: NodeJS.ProcessEnv;
   let AUTH: string;
   let TASKS: string;
   let SPA: string;
-  let client: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-quickstart-'));
@@ -37,31 +35,55 @@ describe('the README, against npm start on the embedded default', () => {
     TASKS = `http://localhost:${tasksPort}`;
     SPA = `http://localhost:${spaPort}`;
     // A fresh machine: no database URLs (the embedded default), no secrets (generated into DATA_DIR).
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), SPA_PORT: String(spaPort), AUTH_URL: AUTH };
+    env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort), SPA_PORT: String(spaPort), AUTH_URL: AUTH };
+  });
 
-    // Before `npm start`: on the embedded database one process holds it at a time.
-    const created = spawnSync(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--json'], { cwd: root, env, encoding: 'utf8' });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe.each([1, 2])('run %i', (run) => {
+  let stack: ChildProcess;
+  let output = '';
+  let exited: Promise<number | null>;
+  let client: { client_id: string; client_secret: string };
+  // The README's RUN=$(date +%s): each run signs up users of its own.
+  const RUN = `${Date.now()}${run}`;
+
+  beforeAll(async () => {
+    // Before `npm start`: on the embedded database one process holds it at a time. The CLI writes client.json itself.
+    const out = join(dataDir, 'client.json');
+    const created = spawnSync(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'reporting', '--scopes', 'tasks:read', '--out', out], { cwd: root, env, encoding: 'utf8' });
     expect(created.status, created.stderr).toBe(0);
-    client = JSON.parse(created.stdout) as typeof client;
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    client = JSON.parse(readFileSync(out, 'utf8')) as typeof client;
 
     stack = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     exited = new Promise((resolve) => stack.once('exit', (code) => resolve(code)));
     // start.mjs prints its banner once both services answer, or exits when one does not start.
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000;
     while (!output.includes('Tessera is running') && stack.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
     if (!output.includes('Tessera is running')) throw new Error(`npm start did not come up:\n${output}`);
-  }, 120_000);
+  }, 180_000);
 
-  afterAll(async () => {
+  afterAll(() => {
     if (stack?.exitCode === null) stack.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('refuses to register a client while the stack holds the database, and writes nothing', () => {
+    const out = join(dataDir, 'while-running.json');
+    const refused = spawnSync(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'services/auth/src/clients/cli.ts', 'create', 'late', '--scopes', 'tasks:read', '--out', out], { cwd: root, env, encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/in use/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 
   const json = (body: unknown): NativeRequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const bearer = (token: string, init: NativeRequestInit = {}): NativeRequestInit => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
-  const signUp = (name: string) => fetch(`${AUTH}/api/auth/sign-up/email`, json({ email: `${name.toLowerCase()}@example.com`, password: 'correct-horse-battery', name }));
+  const email = (name: string) => `${name.toLowerCase()}-${RUN}@example.com`;
+  const signUp = (name: string) => fetch(`${AUTH}/api/auth/sign-up/email`, json({ email: email(name), password: 'correct-horse-battery', name }));
 
   it('0. serves the example app, and names its URL first', async () => {
     expect(output.split('Tessera is running:\n')[1]?.split('\n')[0]).toBe(`  spa    ${SPA}`);
@@ -80,11 +102,11 @@ describe('the README, against npm start on the embedded default', () => {
   it('1–2. signs up, and signs in like a browser with a cookie and a trusted Origin', async () => {
     const signedUp = await signUp('Ada');
     expect(signedUp.status).toBe(200);
-    expect(((await signedUp.json()) as { user: { email: string } }).user.email).toBe('ada@example.com');
+    expect(((await signedUp.json()) as { user: { email: string } }).user.email).toBe(email('Ada'));
     expect(signedUp.headers.get('set-auth-token')).toBeTruthy();
 
     const signedIn = await fetch(`${AUTH}/api/auth/sign-in/email`, {
-      ...json({ email: 'ada@example.com', password: 'correct-horse-battery' }),
+      ...json({ email: email('Ada'), password: 'correct-horse-battery' }),
       headers: { 'content-type': 'application/json', origin: 'http://localhost:5173' },
     });
     expect(signedIn.status).toBe(200);
@@ -97,7 +119,7 @@ describe('the README, against npm start on the embedded default', () => {
     expect(answer.status).toBe(200);
     ada = ((await answer.json()) as { token: string }).token;
     const claims = claimsOf(ada);
-    expect(claims).toMatchObject({ email: 'ada@example.com', name: 'Ada', iss: AUTH, aud: 'tessera' });
+    expect(claims).toMatchObject({ email: email('Ada'), name: 'Ada', iss: AUTH, aud: 'tessera' });
     expect(claims.sub).toBe(claims.user_id);
     expect(Number(claims.exp) - Number(claims.iat)).toBe(15 * 60);
     adaId = String(claims.sub);
@@ -124,7 +146,7 @@ describe('the README, against npm start on the embedded default', () => {
     const answer = await fetch(`${AUTH}/api/auth/token`, bearer(bobSession));
     expect(answer.status).toBe(200);
     bob = ((await answer.json()) as { token: string }).token;
-    expect(claimsOf(bob)).toMatchObject({ email: 'bob@example.com' });
+    expect(claimsOf(bob)).toMatchObject({ email: email('Bob') });
   });
 
   it("7. refuses Bob Ada's task (404), her id (403), a body owner (400), and a request with no token (401)", async () => {
@@ -192,4 +214,5 @@ describe('the README, against npm start on the embedded default', () => {
     expect(await exited).toBe(0);
     expect(output.match(/\| .*"msg":"shut down"/g)).toHaveLength(2);
   }, 30_000);
+  });
 });

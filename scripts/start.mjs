@@ -15,13 +15,17 @@ if (existsSync(`${root}.env`)) process.loadEnvFile(`${root}.env`);
 const authPort = process.env.AUTH_PORT ?? '3000';
 const tasksPort = process.env.TASKS_PORT ?? '3001';
 const authUrl = process.env.AUTH_URL ?? `http://localhost:${authPort}`;
+// Where this script probes the services: loopback, unless HOST binds them to one address only.
+const host = process.env.HOST?.trim();
+const probeHost = host === undefined || host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
 const spaPort = process.env.SPA_PORT ?? '5173';
 const vite = fileURLToPath(new URL('bin/vite.js', import.meta.resolve('vite/package.json')));
 
 /** The services in start order; each must answer `ready` before the next starts. */
 const services = [
-  { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://127.0.0.1:${authPort}/healthz` },
-  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://127.0.0.1:${tasksPort}/healthz` },
+  { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://${probeHost}:${authPort}/healthz` },
+  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://${probeHost}:${tasksPort}/healthz` },
   // Vite's dev server reloads by itself; it finds the services through TESSERA_AUTH_URL and TESSERA_TASKS_URL.
   {
     name: 'spa',
@@ -54,7 +58,9 @@ function start(service) {
   // Its own process group: Ctrl-C in the terminal signals the whole foreground group, and a service that got
   // SIGINT from the terminal and then SIGTERM from stop() would take the second signal as "kill now" mid-drain.
   // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...service.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The IPC channel is how a service learns that this script died, even by SIGKILL: its end closes, and the
+  // service shuts down rather than live on as an orphan holding its port (@tessera/server's serve()).
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...service.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   prefixLines(service.name, child.stdout, process.stdout);
   prefixLines(service.name, child.stderr, process.stderr);
   children.set(service.name, child);
@@ -69,7 +75,7 @@ function start(service) {
   });
 }
 
-async function waitUntilReady(service, timeoutMs = 60_000) {
+async function waitUntilReady(service, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!children.has(service.name)) return false;
@@ -112,6 +118,8 @@ for (const service of services) {
 if (!stopping) {
   console.log('\nTessera is running:');
   // The app first: it is what a person opens.
-  for (const service of [services.at(-1), ...services.slice(0, -1)]) console.log(`  ${service.name.padEnd(6)} ${service.url}`);
-  console.log(`  JWKS   ${authUrl}/api/auth/jwks\n  docs   http://localhost:${tasksPort}/docs\n\nCtrl-C stops everything.\n`);
+  for (const service of [services.at(-1), ...services.slice(0, -1)]) {
+    console.log(`  ${service.name.padEnd(6)} ${service.url}${service.entry === undefined ? '' : `   docs ${service.url}/docs`}`);
+  }
+  console.log(`  JWKS   ${authUrl}/api/auth/jwks\n\nCtrl-C stops everything.\n`);
 }

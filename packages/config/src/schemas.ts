@@ -156,3 +156,18 @@ export function databaseUrlSchema() {
       message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite',
     });
 }
+
+/** The address every interface listens on unless `HOST` says otherwise. */
+export const DEFAULT_HOST = '0.0.0.0';
+
+/**
+ * `HOST`: the interface address a service listens on (`0.0.0.0` every IPv4 interface, `::` every interface,
+ * `127.0.0.1` this machine only). Default `0.0.0.0`.
+ */
+export function hostSchema() {
+  return z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]+$/, { message: 'must be an interface address like 0.0.0.0, ::, 127.0.0.1 or a host name' })
+    .default(DEFAULT_HOST);
+}

@@ -6,6 +6,7 @@ import { resolveDataDir } from './paths.ts';
 import {
   commaListSchema,
   databaseUrlSchema,
+  hostSchema,
   logLevelSchema,
   nodeEnvSchema,
   originListSchema,
@@ -30,6 +31,8 @@ export const sharedEnv = {
   NODE_ENV: nodeEnvSchema(),
   /** pino level, default `info`. */
   LOG_LEVEL: logLevelSchema(),
+  /** The interface address every service listens on: `0.0.0.0` (default), `::`, `127.0.0.1`. */
+  HOST: hostSchema(),
   /** The auth service's port, default 3000; the default `AUTH_URL` of every service follows it. */
   AUTH_PORT: portSchema().default(3000),
   /** The auth service's public URL, default `http://localhost:<AUTH_PORT>`; resource services find the JWKS there. */
@@ -63,6 +66,8 @@ export type SharedSettings = {
   /** `NODE_ENV=production`. */
   production: boolean;
   logLevel: LogLevel;
+  /** `HOST`, default `0.0.0.0`: the interface address to listen on. */
+  host: string;
   /** `AUTH_PORT`. */
   authPort: number;
   /** `AUTH_URL`, default `http://localhost:<AUTH_PORT>`, without trailing slash. */
@@ -109,6 +114,7 @@ function sharedSettings(env: SharedEnv): SharedSettings {
     nodeEnv: env.NODE_ENV,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
+    host: env.HOST,
     authPort: env.AUTH_PORT,
     authUrl,
     issuer: env.AUTH_ISSUER ?? authUrl,

@@ -58,7 +58,7 @@ function distFile(name: string): () => Uint8Array<ArrayBuffer> {
 }
 
 /**
- * `GET /docs`: Swagger UI reading the service's OpenAPI document, all served by the service itself. Its
+ * `GET /docs` (and `/docs/`): Swagger UI reading the service's OpenAPI document, all served by the service itself. Its
  * script and styles come from the installed `swagger-ui-dist`, never from a CDN: a script from another origin
  * would run with this origin's rights (on the auth service, its cookies), and the page works offline and in
  * closed networks. Every response carries a Content-Security-Policy that allows this origin only.
@@ -98,6 +98,8 @@ export function apiDocs({ title, path = '/docs', specUrl = '/openapi.json' }: Ap
 
   return new Hono()
     .get(path, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
+    // `/docs/` as well: the page loads everything by absolute path, so it works from either address.
+    .get(`${path}/`, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
     .get(`${assets}/swagger-ui-bundle.js`, (c) => answer(c, bundle(), 'text/javascript; charset=utf-8', cachedForGood))
     .get(`${assets}/swagger-ui.css`, (c) => answer(c, styles(), 'text/css; charset=utf-8', cachedForGood))
     .get(`${assets}/favicon-32x32.png`, (c) => answer(c, icon(), 'image/png', cachedForGood))

@@ -55,6 +55,20 @@ describe('createApp', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('sends X-Content-Type-Options: nosniff on every answer: JSON, problem+json, 404 and 500', async () => {
+    const { app } = buildApp();
+    const answers = [
+      await app.request('/healthz'),
+      await app.request('/metrics'),
+      await app.request('/nope'),
+      await app.request('/teapot'),
+      await app.request('/broken'),
+      await app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 404, 418, 500, 400]);
+    for (const answer of answers) expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answers an unknown route with a 404 not_found problem', async () => {
     const response = await buildApp().app.request('/nope');
     expect(response.status).toBe(404);

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { accessLog } from './access-log.ts';
 import { bodyEncoding } from './body-encoding.ts';
 import { bodySizeLimit } from './body-limit.ts';
+import { contentTypeOptions } from './content-type-options.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, markUnmatched, requestMetrics } from './metrics.ts';
 import { HttpProblem, invalidJsonProblem, problemFromHttpException, problemJson, zodValidationHook } from './problem.ts';
@@ -40,6 +41,7 @@ export function createApp<V extends object = {}>(options: CreateAppOptions): Ope
   const app = new OpenAPIHono<{ Variables: V & ServerVariables }>({ defaultHook: zodValidationHook });
 
   app.use(requestId());
+  app.use(contentTypeOptions());
   app.use(accessLog(logger));
   app.use(requestMetrics(metrics));
   app.use(bodySizeLimit(maxBodyBytes));

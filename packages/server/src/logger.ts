@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Level } from 'pino';
-import { redactSecrets } from './redaction.ts';
+import { redactSecrets, withoutStatementParameters } from './redaction.ts';
 
 /** The structured JSON logger every service uses (pino). */
 export type Logger = pino.Logger;
@@ -10,14 +10,14 @@ export type CreateLoggerOptions = {
   service: string;
   /** Minimum level. Default `info`. */
   level?: Level | 'silent';
-  /** Where lines go. Default: stdout. Tests pass a stream to read what was logged. */
+  /** Where lines go. Default: stdout, written synchronously. Tests pass a stream to read what was logged. */
   destination?: DestinationStream;
 };
 
 /**
  * A pino JSON logger tagged with the service name. Credentials (`authorization`, `cookie`, `set-cookie`, and any
- * key ending in `token`, `secret` or `password`) are replaced by `[redacted]` at any depth in logged objects and
- * errors. `child()` bindings are not redacted (pino applies the bindings formatter to the root only): bind ids.
+ * key ending in `token`, `secret` or `password`) and database statement parameters (`params`, `parameters`, and
+ * drizzle's `\nparams: …` in messages and stacks) are replaced or cut at any depth in logged objects and errors. `child()` bindings are not redacted (pino applies the bindings formatter to the root only): bind ids.
  */
 export function createLogger({ service, level = 'info', destination }: CreateLoggerOptions): Logger {
   const options: pino.LoggerOptions = {
@@ -29,6 +29,16 @@ export function createLogger({ service, level = 'info', destination }: CreateLog
     },
     // Errors are already serialized (and redacted) by the log formatter; serializing again would lose their type.
     serializers: { err: (error: unknown) => error },
+    hooks: {
+      // A message string can carry a failed query's parameters too (`logger.error(error.message)`).
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => (typeof arg === 'string' ? withoutStatementParameters(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  // stdout is written synchronously. pino's default asynchronous writer flushes on exit with sonic-boom 4's
+  // flushSync, which retries a write that failed with EPIPE forever: a service whose stdout reader died (`npm start`
+  // killed) then hung in process.exit after SIGTERM, no longer listening. A synchronous write meets the EPIPE at
+  // once, and pino stops writing.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, REDACTED, redactSecrets } from './redaction.ts';
+import { isSecretKey, REDACTED, redactSecrets, withoutStatementParameters } from './redaction.ts';
 
 describe('isSecretKey', () => {
   it.each(['authorization', 'Authorization', 'Cookie', 'set-cookie', 'Set-Cookie', 'password', 'newPassword', 'token', 'access_token', 'refreshToken', 'id_token', 'secret', 'client_secret', 'BETTER_AUTH_SECRET', 'x-api-key'])(
@@ -50,5 +50,28 @@ describe('redactSecrets', () => {
 
   it('keeps null and undefined secrets as they are (nothing to hide)', () => {
     expect(redactSecrets({ token: null, password: undefined })).toEqual({ token: null, password: undefined });
+  });
+});
+
+describe('statement parameters', () => {
+  const query = 'update "user" set "name" = $1 where "id" = $2';
+  const drizzleMessage = `Failed query: ${query}\nparams: SECRET-NAME,\nSECRET-SECOND-LINE,u1`;
+
+  it('cuts drizzle\'s params from a message, keeping the SQL', () => {
+    expect(withoutStatementParameters(drizzleMessage)).toBe(`Failed query: ${query}`);
+  });
+
+  it('cuts them from a stack, keeping the frames', () => {
+    const stack = `DrizzleQueryError: ${drizzleMessage}\n    at PglitePreparedQuery.execute (session.js:70:20)\n    at async update (index.mjs:451:12)`;
+    expect(withoutStatementParameters(stack)).toBe(`DrizzleQueryError: Failed query: ${query}\n    at PglitePreparedQuery.execute (session.js:70:20)\n    at async update (index.mjs:451:12)`);
+  });
+
+  it('redacts params and parameters at any depth, and the values in an error\'s message and stack', () => {
+    const cause = Object.assign(new Error('invalid byte sequence'), { query, params: ['SECRET-NAME', 'u1'] });
+    const error = Object.assign(new Error(drizzleMessage, { cause }), { query, params: ['SECRET-NAME', 'u1'] });
+    const postgresJs = Object.assign(new Error('connection ended'), { query, parameters: ['SECRET-NAME'] });
+    const output = JSON.stringify(redactSecrets({ err: error, details: [postgresJs] }));
+    expect(output).not.toContain('SECRET-');
+    expect(output).toContain(query.replaceAll('"', '\\"'));
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { setResponseHeader } from './response-header.ts';
 
 /** Header carrying the request id, in and out. */
 const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -17,12 +18,6 @@ export function requestId(): MiddlewareHandler<{ Variables: { requestId: string 
     const id = incoming !== undefined && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     await next();
-    try {
-      c.res.headers.set(REQUEST_ID_HEADER, id);
-    } catch {
-      // Some responses have immutable headers (`Response.redirect()`, a proxied `fetch()` answer): copy, then set.
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set(REQUEST_ID_HEADER, id);
-    }
+    setResponseHeader(c, REQUEST_ID_HEADER, id);
   };
 }

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { serve, type RunningServer } from './serve.ts';
+import { PortUnavailableError, serve, type RunningServer } from './serve.ts';
 import { capturingLogger } from './testing/index.ts';
 
 type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
@@ -64,12 +64,22 @@ describe('serve', () => {
     expect(JSON.parse(reply.body)).toEqual({ status: 'ok' });
   });
 
-  it('reports 127.0.0.1 in the url when listening on every interface', async () => {
-    const { logger } = capturingLogger();
+  it('reports 127.0.0.1 in the url when listening on every interface, and logs the address it is bound to', async () => {
+    const { logger, lines } = capturingLogger();
     const server = await serve(createApp({ service: 'test', logger }), { port: 0, logger, handleSignals: false });
     running.push(server);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    expect(server.listening).toBe(`0.0.0.0:${server.port} (every IPv4 interface)`);
+    expect(lines()).toContainEqual(expect.objectContaining({ msg: `listening on 0.0.0.0:${server.port} (every IPv4 interface)`, address: '0.0.0.0' }));
     expect((await get(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('logs a loopback binding as just that', async () => {
+    const { logger, lines } = capturingLogger();
+    const server = await serve(createApp({ service: 'test', logger }), { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
+    running.push(server);
+    expect(server.listening).toBe(`127.0.0.1:${server.port}`);
+    expect(lines()).toContainEqual(expect.objectContaining({ msg: `listening on 127.0.0.1:${server.port}` }));
   });
 
   it('rejects options that cannot work, before listening', async () => {
@@ -82,7 +92,12 @@ describe('serve', () => {
   it('rejects when the port is taken', async () => {
     const { server } = await startSlowServer();
     const { logger } = capturingLogger();
-    await expect(serve(createApp({ service: 'test', logger }), { port: server.port, hostname: '127.0.0.1', logger, handleSignals: false })).rejects.toThrow(/EADDRINUSE/);
+    const taken = serve(createApp({ service: 'test', logger }), { port: server.port, hostname: '127.0.0.1', logger, handleSignals: false, portVariable: 'AUTH_PORT' });
+    await expect(taken).rejects.toBeInstanceOf(PortUnavailableError);
+    await expect(taken).rejects.toMatchObject({
+      code: 'port_unavailable',
+      message: `cannot listen on 127.0.0.1:${server.port}: the port is already in use. Stop what holds it, or set AUTH_PORT to another port.`,
+    });
   });
 
   it('lets a request in flight finish during close, then refuses new connections', async () => {
@@ -235,19 +250,25 @@ describe('serve', () => {
   });
 
   /** Starts fixtures/slow-server.ts with tsx in its own process and waits for its URL. */
-  async function startFixture(env: Record<string, string>) {
+  async function startFixture(env: Record<string, string>, options: { ipc?: boolean } = {}) {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdio = options.ipc === true ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
+    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: [...stdio] });
     children.push(child);
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
+      const reportedUrl = () => /^listening (http\S+)/m.exec(stdout + stderr)?.[1];
+      child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        const match = /listening (\S+)/.exec(stdout);
-        if (match?.[1] !== undefined) resolve(match[1]);
+        const found = reportedUrl();
+        if (found !== undefined) resolve(found);
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const found = reportedUrl();
+        if (found !== undefined) resolve(found);
       });
       child.on('exit', () => reject(new Error(`fixture exited early: ${stderr}`)));
     });
@@ -273,5 +294,22 @@ describe('serve', () => {
     expect(await exited).toBe(1);
     expect(stderr()).toContain('shutdown failed');
     expect(stderr()).toContain('database close failed');
+  });
+
+  it('exits on one SIGTERM when nobody reads its log any more (stdout closed under it)', async () => {
+    const { child, exited } = await startFixture({ LOG_TO_STDOUT: '1' });
+    child.stdout?.destroy(); // as when `npm start` is killed: writes to stdout now fail with EPIPE
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('shuts down and exits 0 when the parent that started it with an IPC channel dies', async () => {
+    const { child, url, exited, stdout } = await startFixture({ SLOW_MS: '300' }, { ipc: true });
+    const inFlight = get(`${url}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request is now running in the child
+    child.disconnect(); // what the child sees when its parent is SIGKILLed: the channel closes
+    expect((await inFlight).status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(stdout()).toContain('onShutdown');
   });
 });

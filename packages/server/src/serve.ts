@@ -1,6 +1,7 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { OperatorError } from '@tessera/config';
 import type { Logger } from './logger.ts';
 
 /** Anything with Hono's `fetch`: the app from `createApp`, or any Hono app. */
@@ -12,20 +13,32 @@ export type ServeOptions = {
   port: number;
   /** Interface to listen on. Default `0.0.0.0`. */
   hostname?: string;
+  /** The setting that chose `port` (e.g. `AUTH_PORT`), named when the port is taken. */
+  portVariable?: string;
   /** Logs listening and shutdown. */
   logger: Logger;
   /** Runs when shutdown begins, before the drain: end long-held responses (long polls) so the drain need not wait for them. */
   onDrain?: () => void;
   /** Runs once every request's handler has settled (even one whose client went away), e.g. `() => database.close()`. */
   onShutdown?: () => Promise<void>;
-  /** Shut down gracefully on SIGTERM and SIGINT, then exit 0 (1 if `onShutdown` failed). Default true. */
+  /**
+   * Shut down gracefully on SIGTERM and SIGINT, and when the parent's IPC channel closes (it died), then exit 0
+   * (1 if `onShutdown` failed). Default true.
+   */
   handleSignals?: boolean;
   /** How long in-flight requests may take to finish before their connections are cut and shutdown goes on. Default 10 000 ms. */
   drainTimeoutMs?: number;
 };
 
 /** A listening server. `close()` shuts it down gracefully without exiting; calling it again waits for the same shutdown. */
-export type RunningServer = { url: string; port: number; close(): Promise<void> };
+export type RunningServer = {
+  /** Where this machine reaches it: loopback when it listens on every interface. */
+  url: string;
+  port: number;
+  /** What it is bound to, as the OS reports it: `0.0.0.0:3000 (every IPv4 interface)`, `127.0.0.1:3000`. */
+  listening: string;
+  close(): Promise<void>;
+};
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -50,12 +63,18 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
     hostname,
   }) as Server;
 
-  await listen(server, port, hostname);
+  try {
+    await listen(server, port, hostname);
+  } catch (error) {
+    throw listenProblem(error, hostname, port, options.portVariable);
+  }
   // Past listen, a server error (e.g. EMFILE on accept) is logged; unhandled it would crash the process.
   server.on('error', (error) => logger.error({ err: error }, 'server error'));
-  const boundPort = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  const boundPort = bound.port;
   const url = `http://${urlHost(hostname)}:${boundPort}`;
-  logger.info({ url, port: boundPort }, 'listening');
+  const listening = describeBinding(bound);
+  logger.info({ address: bound.address, port: boundPort, url }, `listening on ${listening}`);
 
   async function shutdown(): Promise<void> {
     handlers.draining = true;
@@ -92,8 +111,8 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown());
 
-  function onSignal(signal: NodeJS.Signals): void {
-    logger.info({ signal }, 'signal received');
+  function onSignal(signal: NodeJS.Signals | 'disconnect'): void {
+    logger.info({ signal }, signal === 'disconnect' ? 'parent process gone (IPC channel closed)' : 'signal received');
     close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -105,10 +124,19 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
   function removeSignalHandlers(): void {
     // After the first signal a second one gets the default action: a stuck shutdown can still be killed.
     for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+    process.off('disconnect', onDisconnect);
   }
-  if (handleSignals) for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+  // Started with an IPC channel (scripts/start.mjs does): the parent's end closes when it dies, even by SIGKILL,
+  // and a service left running in its own process group would hold its port as an orphan.
+  function onDisconnect(): void {
+    onSignal('disconnect');
+  }
+  if (handleSignals) {
+    for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+    if (process.channel !== undefined) process.once('disconnect', onDisconnect);
+  }
 
-  return { url, port: boundPort, close };
+  return { url, port: boundPort, listening, close };
 }
 
 /**
@@ -157,6 +185,34 @@ function listen(server: Server, port: number, hostname: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * A port that is taken or not allowed becomes an `OperatorError`: entry points print its one line, no stack trace,
+ * and exit 1. Anything else is returned as it is.
+ */
+function listenProblem(error: unknown, hostname: string, port: number, portVariable: string | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return error;
+  const why = code === 'EADDRINUSE' ? 'the port is already in use' : 'this user may not listen on that port';
+  const fix = portVariable === undefined ? 'choose another port' : `set ${portVariable} to another port`;
+  return new PortUnavailableError(`cannot listen on ${urlHost(hostname)}:${port}: ${why}. Stop what holds it, or ${fix}.`);
+}
+
+/** The port could not be bound (`port_unavailable`): in use, or privileged. */
+export class PortUnavailableError extends OperatorError {
+  constructor(message: string) {
+    super('port_unavailable', message);
+    this.name = 'PortUnavailableError';
+  }
+}
+
+/** The bound address and port as the OS reports them, saying so when that means every interface. */
+function describeBinding({ address, port }: AddressInfo): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  if (address === '0.0.0.0') return `${host}:${port} (every IPv4 interface)`;
+  if (address === '::') return `${host}:${port} (every interface)`;
+  return `${host}:${port}`;
 }
 
 /** A host to reach the server at: loopback when it listens on every interface. */

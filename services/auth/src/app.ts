@@ -8,8 +8,10 @@ import { discoveryRoutes } from './discovery/openid-configuration.ts';
 import { betterAuthProblem } from './http/better-auth-problem.ts';
 import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
+import { noStore } from './http/no-store.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
 import { createRevocationFeed, revocationRetentionSeconds, revocationRoutes, type RevocationFeed } from './revocations/index.ts';
+import { unavailableRoutes } from './openapi/unavailable-routes.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
 
 /** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
@@ -64,9 +66,10 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     app.use('/api/auth/*', authCors(config.trustedOrigins));
     // Before Better Auth's catch-all: answered from memory, without Better Auth's per-request work.
     app.route('/', revocationRoutes(revocations));
+    app.use('/api/auth/token', noStore());
     app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
-    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema() }));
+    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema(), unavailable: unavailableRoutes(auth.options) }));
 
     const feed = revocations;
     return {

@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/server';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { bearer, jwt, openAPI } from 'better-auth/plugins';
+import { commonPasswords } from './accounts/common-passwords/index.ts';
 import { profileLimitHooks } from './accounts/profile-limits.ts';
 import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
 import type { AuthConfig } from './config.ts';
@@ -49,6 +50,8 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         enabled: config.rateLimitEnabled,
         // In the database, so that every replica counts the same attempts.
         storage: 'database',
+        // A password guess through a stolen session is a sign-in attempt: the same 3 per 10 s per client.
+        customRules: { '/verify-password': { window: 10, max: 3 } },
       },
       advanced: {
         // Better Auth turns both checks off by default when NODE_ENV=test; the tests must see what production does.
@@ -60,6 +63,9 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
           ipAddressHeaders: [CLIENT_IP_HEADER],
         },
       },
+      // An unexpected error (a failed query) goes on to the app's onError: logged once through the service's
+      // logger, which cuts statement parameters, instead of better-call's console.error of the raw error.
+      onAPIError: { throw: true },
       telemetry: { enabled: false },
       logger: betterAuthLogger(logger),
       plugins: [
@@ -67,6 +73,8 @@ export function createBetterAuth({ config, database, logger }: CreateBetterAuthO
         // Only HMAC-signed session tokens (`set-auth-token`) are accepted, never a bare token id.
         bearer({ requireSignature: true }),
         openAPI({ disableDefaultReference: true }),
+        // Sign-up, change and reset refuse the most commonly breached passwords (NIST SP 800-63B §5.1.1.2).
+        commonPasswords(),
         // Service tokens (POST /api/auth/oauth2/token) are signed through the same path as user tokens.
         clientCredentials({
           clients: createOAuthClientStore(database.db),

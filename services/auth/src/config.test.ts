@@ -48,6 +48,12 @@ describe('loadAuthConfig', () => {
     });
   });
 
+  it('listens on every IPv4 interface by default, and on the address HOST names', () => {
+    expect(loadAuthConfig({ DATA_DIR: dataDir }).host).toBe('0.0.0.0');
+    expect(loadAuthConfig({ DATA_DIR: dataDir, HOST: '::' }).host).toBe('::');
+    expect(problemsOf({ HOST: 'a b' }).map((problem) => problem.variable)).toEqual(['HOST']);
+  });
+
   it('generates BETTER_AUTH_SECRET once under DATA_DIR outside production', () => {
     const first = loadAuthConfig({ DATA_DIR: dataDir });
     expect(first.betterAuthSecretGenerated).toBe(true);

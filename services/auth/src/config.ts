@@ -53,6 +53,8 @@ export type AuthConfig = {
   /** pino level of the service's logs (`LOG_LEVEL`, default `info`). */
   logLevel: SharedSettings['logLevel'];
   port: number;
+  /** Interface address to listen on (`HOST`, default `0.0.0.0`). */
+  host: string;
   /** Public base URL of this service (`AUTH_URL`, default `http://localhost:<AUTH_PORT>`), without trailing slash. */
   url: string;
   /** `iss` of every token (`AUTH_ISSUER`, default `AUTH_URL`). */
@@ -113,6 +115,7 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
     production: shared.production,
     logLevel: shared.logLevel,
     port: shared.authPort,
+    host: shared.host,
     url: shared.authUrl,
     issuer: shared.issuer,
     audience: shared.audience,

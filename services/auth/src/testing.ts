@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@tessera/config';
-import { createLogger, serve, type RunningServer } from '@tessera/server';
+import { createLogger, serve, type Logger, type RunningServer } from '@tessera/server';
 import { makeSignature } from 'better-auth/crypto';
 import { Hono } from 'hono';
 import { createAuthService, type AuthService } from './app.ts';
@@ -59,11 +59,11 @@ export type TestAuthService = {
  * Starts the real auth service over real HTTP on an ephemeral port, for integration tests of any service.
  * Defaults: NODE_ENV=test, an in-memory PGlite database, fresh random secrets, JWKS mode with EdDSA.
  * `env` overrides any variable (e.g. `{ JWT_MODE: 'secret', JWT_SECRET }` or `{ AUTH_DATABASE_URL }`).
- * Logs are silent unless TEST_LOG_LEVEL is set.
+ * Logs are silent unless TEST_LOG_LEVEL is set, or go to `options.logger`.
  */
-export async function startTestAuthService(env: Record<string, string> = {}): Promise<TestAuthService> {
+export async function startTestAuthService(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestAuthService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-auth-test-'));
-  const logger = createLogger({ service: 'auth', level: testLogLevel() });
+  const logger = options.logger ?? createLogger({ service: 'auth', level: testLogLevel() });
 
   // The public URL (issuer, Better Auth's base URL) is only known once the port is: listen first, then
   // hand the requests to the service built for that URL.

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { repoRoot } from '@tessera/config';
+import { openDatabase } from '@tessera/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../src/clients/cli.ts', import.meta.url));
@@ -98,5 +99,39 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('AUTH_DATABASE_URL');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('writes the client, secret included, to --out with mode 0600', async () => {
+    const out = join(dataDir, 'client.json');
+    const result = await cli(['create', 'reporting', '--scopes', 'tasks:read', '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Created client "reporting" \(client_id \S+\); its secret is in .*client\.json \(mode 0600\)\.\n$/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { client_id: string; client_secret: string; scopes: string[] };
+    expect(written.client_secret).toMatch(/^\S{40,}$/);
+    expect(written.scopes).toEqual(['tasks:read']);
+    expect(result.stdout).not.toContain(written.client_secret);
+  });
+
+  it('fails before writing anything when the embedded database is in use', async () => {
+    const out = join(dataDir, 'while-running.json');
+    const running = await openDatabase({ dataDir, name: 'auth', schema: {} });
+    try {
+      const result = await cli(['create', 'reporting', '--scopes', 'tasks:read', '--out', out]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/in use/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await running.close();
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an --out it cannot write before creating the client', async () => {
+    const before = (await storedClients()).length;
+    const result = await cli(['create', 'lost', '--scopes', 'tasks:read', '--out', join(dataDir, 'no-such-folder', 'client.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^cannot write .*client\.json/);
+    expect((await storedClients()).length).toBe(before);
   });
 });

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session } from '../src/db/schema.ts';
 import { nativeFetch, type TestAuthService } from '../src/testing.ts';
-import { signIn, startOn, uniqueEmail } from './support/auth-client.ts';
+import { postJson, signIn, startOn, uniqueEmail } from './support/auth-client.ts';
 
 /** NODE_ENV=production as the service sees it: real secrets, rate limiting on, no localhost IP fallback. */
 const production = () => ({ NODE_ENV: 'production', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
@@ -92,5 +92,26 @@ describe('rate limiting behind a proxy (TRUSTED_PROXY_IP_HEADER=x-forwarded-for)
     const answer = await signUp(service, { 'x-forwarded-for': '198.51.100.99, 203.0.113.5' });
     expect(answer.status).toBe(200);
     expect(await sessionAddress(service, answer)).toBe('203.0.113.5');
+  });
+});
+
+describe('rate limiting of password checks in production', () => {
+  let service: TestAuthService;
+
+  beforeAll(async () => {
+    service = await startOn('memory://', production());
+  });
+  afterAll(() => service?.close());
+
+  it('limits POST /api/auth/verify-password as tightly as sign-in: 3 guesses per 10 s', async () => {
+    const user = await service.signUp();
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      last = await postJson(`${service.url}/api/auth/verify-password`, { password: `wrong-guess-${attempt}` }, { authorization: `Bearer ${user.sessionToken}` });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429, 429]);
+    expect(((await last?.json()) as { code: string }).code).toBe('rate_limited');
   });
 });

@@ -1,9 +1,10 @@
 import { bearerAuth, createVerifier, type GuardVariables, type RevocationStatus, type Verifier } from '@tessera/guard';
-import { apiDocs, createApp, createLogger, createMetrics, type Logger } from '@tessera/server';
+import { apiDocs, createApp, createLogger, createMetrics, withProblemExamples, type Logger } from '@tessera/server';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
 import { openTasksDatabaseFor, type TasksDatabase } from './db/database.ts';
+import { logJwksFetchError } from './keys/jwks-fetch-error.ts';
 import { createTasksApi } from './tasks-api.ts';
 import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-repository.ts';
 
@@ -64,7 +65,7 @@ export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifi
   return createVerifier({
     ...common,
     algorithms: jwksAlgorithms,
-    jwks: { url: config.verification.jwksUrl, onFetchError: (error) => logger.warn({ err: { message: error.message } }, 'JWKS fetch failed') },
+    jwks: { url: config.verification.jwksUrl, onFetchError: logJwksFetchError(logger, config.verification.jwksUrl) },
   });
 }
 
@@ -120,10 +121,10 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
     description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
   });
   const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database, subject, repositoryOptions), authenticate }));
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' },
-  });
+  const info = { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' };
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  // Built on first use, with each error response's example showing its own status.
+  app.get('/openapi.json', (c) => c.json((document ??= withProblemExamples(app.getOpenAPI31Document({ openapi: '3.1.0', info })))));
   app.route('/', apiDocs({ title: 'Tessera tasks API' }));
   return routes;
 }

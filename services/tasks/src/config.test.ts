@@ -30,6 +30,12 @@ describe('loadTasksConfig', () => {
     });
   });
 
+  it('listens on every IPv4 interface by default, and on the address HOST names', () => {
+    expect(loadTasksConfig({}).host).toBe('0.0.0.0');
+    expect(loadTasksConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(problemsOf({ HOST: 'not a host' }).map((problem) => problem.variable)).toEqual(['HOST']);
+  });
+
   it('takes the issuer from AUTH_ISSUER when set, else from AUTH_URL', () => {
     expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
     expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'urn:tessera:issuer' }).issuer).toBe('urn:tessera:issuer');

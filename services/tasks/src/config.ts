@@ -18,6 +18,8 @@ export type TokenVerification = { mode: 'jwks'; jwksUrl: string } | { mode: 'sec
 export type TasksConfig = {
   /** `TASKS_PORT`, default 3001 (0 asks the OS for an ephemeral port). */
   port: number;
+  /** `HOST`, default `0.0.0.0`: the interface address to listen on. */
+  host: string;
   /** `AUTH_URL`, default `http://localhost:<AUTH_PORT>`: where the JWKS lives. */
   authUrl: string;
   /** `AUTH_ISSUER`, default `AUTH_URL`: the exact `iss` accepted. */
@@ -52,6 +54,7 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
   const { shared, env } = loadServiceEnv(tasksVariables, source);
   return {
     port: env.TASKS_PORT,
+    host: shared.host,
     authUrl: shared.authUrl,
     issuer: shared.issuer,
     audience: shared.audience,

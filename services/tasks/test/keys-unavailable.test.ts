@@ -1,6 +1,5 @@
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
-import { createLogger } from '@tessera/server';
-import { unusedPort } from '@tessera/server/testing';
+import { capturingLogger, unusedPort } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTasksService, type TasksService } from '../src/app.ts';
 import { loadTasksConfig } from '../src/config.ts';
@@ -9,6 +8,8 @@ describe('verification keys unavailable', () => {
   let auth: TestAuthService;
   let tasks: TasksService;
   let jwt: string;
+  let jwksUrl: string;
+  const capture = capturingLogger();
 
   beforeAll(async () => {
     auth = await startTestAuthService();
@@ -20,7 +21,8 @@ describe('verification keys unavailable', () => {
       AUTH_URL: `http://127.0.0.1:${await unusedPort()}`,
       AUTH_ISSUER: auth.url,
     });
-    tasks = await createTasksService(config, { logger: createLogger({ service: 'tasks', level: 'silent' }) });
+    jwksUrl = config.verification.mode === 'jwks' ? config.verification.jwksUrl : '';
+    tasks = await createTasksService(config, { logger: capture.logger });
   });
 
   afterAll(async () => {
@@ -40,5 +42,13 @@ describe('verification keys unavailable', () => {
     const response = await tasks.app.request('/readyz');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ checks: { database: 'ok', keys: 'failed' } });
+  });
+
+  it('logs the JWKS URL it could not fetch, the cause, and the variable that sets it', async () => {
+    await tasks.app.request('/readyz');
+    const warning = capture.lines().find((line) => line.jwksUrl === jwksUrl);
+    expect(warning).toMatchObject({ level: 40, setBy: 'AUTH_URL', cause: expect.stringContaining('ECONNREFUSED') });
+    expect(warning?.msg).toContain(`cannot fetch the JWKS from ${jwksUrl}: connect ECONNREFUSED`);
+    expect(warning?.msg).toContain('AUTH_URL');
   });
 });

@@ -86,6 +86,33 @@ describe('OpenAPI description and the authenticate option', () => {
     expect(spec.components.schemas.Problem?.required?.sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
   });
 
+  it('shows each error response with an example of its own status', () => {
+    for (const operation of taskOperations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        const example = (response.content?.['application/problem+json'] as { example?: { status: number; code: string } }).example;
+        expect(example?.status).toBe(Number(status));
+        expect(example?.code).toMatch(/^[a-z_]+$/);
+      }
+    }
+  });
+
+  it('pre-fills no status filter in "Try it out": the status parameter has no example', () => {
+    const parameters = (spec.paths['/v1/tasks']?.get as unknown as { parameters: { name: string; example?: unknown; schema: Record<string, unknown> }[] }).parameters;
+    const status = parameters.find((parameter) => parameter.name === 'status');
+    expect(status?.schema).toMatchObject({ type: 'string', enum: ['todo', 'in_progress', 'done'] });
+    expect(status?.schema).not.toHaveProperty('$ref');
+    expect(status?.schema).not.toHaveProperty('example');
+    expect(status?.example).toBeUndefined();
+  });
+
+  it('serves the docs page at /docs/ too', async () => {
+    const page = await service.app.request('/docs/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toBe(await (await service.app.request('/docs')).text());
+  });
+
   it('describes the task exactly as the API answers it', async () => {
     const response = await service.app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'shape' }) });
     expect(response.status).toBe(201);

@@ -6,8 +6,8 @@ import { serve, type FetchApp, type RunningServer } from '../serve.ts';
 export type StartableConfig = {
   /** Port to listen on (`<SERVICE>_PORT`). */
   port: number;
-  /** Interface to listen on; default that of `serve()`. */
-  hostname?: string;
+  /** `HOST`: the interface to listen on; default that of `serve()`. */
+  host?: string;
   /** `LOG_LEVEL`. */
   logLevel: LogLevel;
 };
@@ -57,7 +57,8 @@ export async function launchService<TConfig extends StartableConfig, TService ex
   try {
     server = await serve(service.app, {
       port: config.port,
-      ...(config.hostname === undefined ? {} : { hostname: config.hostname }),
+      ...(config.host === undefined ? {} : { hostname: config.host }),
+      portVariable: `${name.toUpperCase()}_PORT`,
       logger,
       onDrain: () => service.drain?.(),
       onShutdown: () => service.close(),
@@ -66,6 +67,6 @@ export async function launchService<TConfig extends StartableConfig, TService ex
     await service.close();
     throw error;
   }
-  logger.info({ ...describe?.(config, service), listening: server.url }, `${name} service listening on ${server.url}`);
+  logger.info({ ...describe?.(config, service), url: server.url, listening: server.listening }, `${name} service listening on ${server.listening}`);
   return { config, service, server };
 }

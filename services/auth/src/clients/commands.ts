@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OAuthClientInputError, type OAuthClientInfo, type OAuthClientStore } from '../client-credentials/index.ts';
+import { assertWritable, writeSecretFile } from './secret-file.ts';
 
 /** Where a command writes; the CLI passes process.stdout/stderr, tests can collect the text. */
 export type CommandOutput = { out(text: string): void; err(text: string): void };
@@ -10,9 +11,11 @@ export type ExitCode = 0 | 1 | 2;
 const USAGE = `Usage: npm run clients -w services/auth -- <command>
 
 Commands:
-  create <name> --scopes a,b [--audiences x,y] [--json]
+  create <name> --scopes a,b [--audiences x,y] [--json] [--out <file>]
       Register a client for the client-credentials grant and print its secret (once).
       Without --audiences it may request any JWT_AUDIENCE and gets the default audience.
+      --out writes the client as JSON, secret included, to <file> (mode 0600) instead; nothing is written
+      when the command fails (e.g. the embedded database is in use by the running service).
   list [--json]
       List every client (never secrets).
   revoke <client_id>
@@ -62,17 +65,25 @@ export async function runClientsCommand(argv: string[], openStore: OpenStore, ou
 }
 
 async function create(args: string[], openStore: OpenStore, { out }: CommandOutput): Promise<ExitCode> {
-  const { positionals, values } = parse(args, { scopes: { type: 'string' }, audiences: { type: 'string' }, json: { type: 'boolean' } });
+  const { positionals, values } = parse(args, { scopes: { type: 'string' }, audiences: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } });
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError('create needs a client name');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')} (quote a name with spaces)`);
   if (values.scopes === undefined) throw new UsageError('create needs --scopes, e.g. --scopes tasks:read,tasks:write');
+  if (values.out === '') throw new UsageError('--out needs a file name');
+  // Checked before the client exists: a secret that cannot be stored would be lost.
+  if (values.out !== undefined) assertWritable(values.out);
 
   const created = await (await openStore()).create({
     name,
     scopes: commaList(values.scopes),
     audiences: values.audiences === undefined ? undefined : commaList(values.audiences),
   });
+  if (values.out !== undefined) {
+    writeSecretFile(values.out, `${JSON.stringify({ ...publicFields(created.client), client_secret: created.clientSecret })}\n`);
+    out(`Created client "${created.client.name}" (client_id ${created.clientId}); its secret is in ${values.out} (mode 0600).\n`);
+    return 0;
+  }
   if (values.json === true) {
     out(`${JSON.stringify({ ...publicFields(created.client), client_secret: created.clientSecret })}\n`);
     return 0;

@@ -28,6 +28,17 @@ describe('betterAuthLogger', () => {
     expect(line).not.toContain(sessionToken);
   });
 
+  it('cuts the bound values from a failed query logged as a message, and from a cause that carries them', () => {
+    const { lines, log } = capture();
+    const sessionToken = 'Q2hhcmxlcyBCYWJiYWdlIHdhcyBoZXJl';
+    const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { query: 'select $1', params: [sessionToken] });
+    const failed = new DrizzleQueryError('select * from "session" where "token" = $1', [sessionToken], cause);
+    log('error', failed.message);
+    log('error', 'INTERNAL_SERVER_ERROR', { error: failed });
+    expect(lines.join('')).toContain('Failed query: select * from \\"session\\"');
+    expect(lines.join('')).not.toContain(sessionToken);
+  });
+
   it('passes other details through', () => {
     const { lines, log } = capture();
     log('warn', 'Invalid id token', { provider: 'github' });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { apiDocs } from '@tessera/server';
 import type { AuthConfig } from '../config.ts';
 import { MAX_WAIT_SECONDS, REVOCATIONS_PATH } from '../revocations/revocations-route.ts';
+import { withoutUnavailableRoutes, type RouteOperation } from './unavailable-routes.ts';
 
 /** The part of Better Auth's generated OpenAPI document this service republishes. */
 type BetterAuthOpenApi = {
@@ -16,6 +17,8 @@ export type OpenApiSources = {
   config: AuthConfig;
   /** Better Auth's `openAPI` plugin: a description of every `/api/auth` route, relative to its base path. */
   generateBetterAuthDocument: () => Promise<BetterAuthOpenApi>;
+  /** Routes that answer nothing useful with the options Better Auth runs with (see `unavailableRoutes`). */
+  unavailable?: RouteOperation[];
 };
 
 const DISCOVERY_PATH = {
@@ -89,10 +92,10 @@ const REVOCATIONS_PATH_ITEM = {
  * discovery. Better Auth describes its paths relative to `<AUTH_URL>/api/auth`; here they are absolute
  * paths on `AUTH_URL`, so one document describes the whole service.
  */
-async function buildOpenApiDocument({ config, generateBetterAuthDocument }: OpenApiSources): Promise<Record<string, unknown>> {
+async function buildOpenApiDocument({ config, generateBetterAuthDocument, unavailable = [] }: OpenApiSources): Promise<Record<string, unknown>> {
   const generated = await generateBetterAuthDocument();
   const paths: Record<string, unknown> = { ...DISCOVERY_PATH, ...REVOCATIONS_PATH_ITEM };
-  for (const [path, item] of Object.entries(generated.paths)) paths[`/api/auth${path}`] = item;
+  for (const [path, item] of Object.entries(withoutUnavailableRoutes(generated.paths, unavailable))) paths[`/api/auth${path}`] = item;
   // In shared-secret mode the JWKS route only answers 404: do not advertise it.
   if (config.jwt.mode === 'secret') delete paths['/api/auth/jwks'];
   return {

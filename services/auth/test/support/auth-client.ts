@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabaseTargets, createTestDatabase, type TestDatabase } from '@tessera/db/testing';
+import type { Logger } from '@tessera/server';
 import { nativeFetch, startTestAuthService, type TestAuthService } from '../../src/testing.ts';
 
 /** POSTs JSON as a native client: exactly these headers (no cookies, no Origin, no Sec-Fetch-* unless given). */
@@ -31,10 +32,14 @@ export const databaseTargets = testDatabaseTargets();
  * Starts a test auth service on `target` (`memory://` or a fresh Postgres database) and returns it with a
  * `close` that also drops the Postgres database.
  */
-export async function startOn(target: (typeof databaseTargets)[number], env: Record<string, string> = {}): Promise<TestAuthService> {
+export async function startOn(
+  target: (typeof databaseTargets)[number],
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestAuthService> {
   let database: TestDatabase | undefined;
   if (target === 'postgres') database = await createTestDatabase();
-  const service = await startTestAuthService({ ...env, AUTH_DATABASE_URL: database?.url ?? 'memory://' });
+  const service = await startTestAuthService({ ...env, AUTH_DATABASE_URL: database?.url ?? 'memory://' }, options);
   return {
     ...service,
     async close() {

@@ -88,7 +88,8 @@ export const UpdateTaskSchema = z
 
 /** `?status=&limit=&cursor=` of a list. */
 export const ListTasksQuerySchema = z.strictObject({
-  status: TaskStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+  // Not the TaskStatus component: its example (`todo`) would pre-fill "Try it out" and hide the other tasks.
+  status: z.enum(taskStatuses).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'Only the tasks with this status; every task when absent' }),
   // Decimal digits only: `z.coerce.number()` would also take `1e1`, `0x10` and `5.0`.
   limit: countSchema({ min: 1, max: 200 })
     .default(50)
