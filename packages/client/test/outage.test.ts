@@ -11,12 +11,14 @@ describe('a native session while the auth service is down', () => {
   let auth: TestAuthService;
   let session: NativeSession;
   let first: string;
-  let skip = 0; // how far the caller's clock has been moved on
+  // The caller's clock stands still unless a test moves it: backoff delays are measured on it, not on real time.
+  const start = Date.now();
+  let skip = 0;
   const counter = countingFetch();
 
   beforeAll(async () => {
     auth = await startAuth(); // 15-minute tokens
-    session = nativeSession({ authUrl: auth.url, storage: memoryStorage(), fetch: counter.fetch, retryDelay: 100, retries: 2, now: () => Date.now() + skip });
+    session = nativeSession({ authUrl: auth.url, storage: memoryStorage(), fetch: counter.fetch, retryDelay: 100, retries: 2, now: () => start + skip });
     await session.signUp({ name: 'Offline', email: `offline-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` });
     first = await session.token();
     await auth.close(); // connections are refused from now on
