@@ -142,7 +142,7 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
 /**
  * Counts the app's handlers that have not settled yet, and tells when none is left. Nothing is kept per request:
  * a Set of open responses, with a 'close' listener on each, cost the process ~2 KB of promoted garbage per request
- * under load (bench/README.md, "Why the p99 moves between runs").
+ * under load (docs/decisions.md, "`serve()` keeps nothing per response").
  */
 class HandlerTracker {
   running = 0;
