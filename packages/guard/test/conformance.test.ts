@@ -12,8 +12,8 @@ import { bearerAuth, createVerifier, requireScope, verifyRequest } from '@tesser
 import type { GuardVariables, Principal, Verifier } from '@tessera/guard';
 import { bearerAuth as expressBearerAuth, requireScope as expressRequireScope } from '@tessera/guard/express';
 import { bearerAuth as fastifyBearerAuth, requireScope as fastifyRequireScope } from '@tessera/guard/fastify';
-import { audience, generateTestKey, issuer, nowSeconds, signToken, startJwksServer, userClaims } from './support.ts';
-import type { JwksServer } from './support.ts';
+import { audience, generateTestKey, issuer, nowSeconds, signToken, startJwksServer, startRevocationServer, userClaims } from './support.ts';
+import type { JwksServer, RevocationServer } from './support.ts';
 
 /** What each adapter serves: `GET /me` (any valid token) and `GET /reports` (scope `reports:read`). */
 type Served = { fetch(path: string, authorization?: string): Promise<Response>; close(): Promise<void> };
@@ -142,7 +142,7 @@ const cases: Case[] = [
   { name: 'a bad signature', authorization: bearer(userClaims, forger), ...invalidToken('signature_invalid', 'The token signature is invalid') },
   { name: 'an expired token', authorization: bearer(() => userClaims({ iat: nowSeconds() - 1200, exp: nowSeconds() - 600 })), ...invalidToken('token_expired', 'The token has expired') },
   { name: 'a wrong audience', authorization: bearer(() => userClaims({ aud: 'billing' })), ...invalidToken('audience_mismatch', 'The token audience is not accepted') },
-  // A revoked token (issue 17): add { name: 'a revoked token', …invalidToken('token_revoked', …) } once the guard has revocations.
+  { name: 'a revoked token', authorization: bearer(() => userClaims({ sid: 'revoked-session' })), ...invalidToken('token_revoked', 'The token has been revoked') },
   {
     name: 'keys unavailable',
     setup: 'no-keys',
@@ -178,20 +178,27 @@ const cases: Case[] = [
 ];
 
 let jwks: JwksServer;
+let revocationList: RevocationServer;
 let verifiers: Record<'keys' | 'no-keys', Verifier>;
 
 beforeAll(async () => {
   jwks = await startJwksServer();
   jwks.mode = 'error500';
+  revocationList = await startRevocationServer();
+  revocationList.publish(revocationList.sessionEntry('revoked-session', 86_400 * 365));
   verifiers = {
-    keys: createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk] }),
+    keys: createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk], revocations: { url: revocationList.url } }),
     'no-keys': createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: jwks.url } }),
   };
+  // The revoked-token case needs the list loaded: until then every token is refused as unavailable (fail closed).
+  await verifiers.keys.revocations?.ready();
 });
 
 afterAll(async () => {
   verifiers['no-keys'].close();
+  verifiers.keys.close();
   await jwks.close();
+  await revocationList.close();
 });
 
 beforeEach(() => {
