@@ -4,24 +4,40 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import {
+  authChallenge,
   bearerAuth,
+  bearerChallenge,
   createVerifier,
+  DEFAULT_REALM,
   GuardConfigError,
   GuardError,
   guardErrorDescriptions,
   isAlgorithm,
+  MAX_PROBLEM_ERRORS,
+  PROBLEM_CONTENT_TYPE,
+  problemAnswer,
+  problemBody,
+  problemCodeForStatus,
+  problemTitleForStatus,
   requireScope,
   serviceSubjectPrefix,
   verifyRequest,
   type Algorithm,
   type BearerAuthOptions,
+  type BearerChallengeOptions,
   type CacheOptions,
   type GuardErrorCode,
   type GuardOutcome,
   type GuardVariables,
   type JwksOptions,
   type Principal,
+  type ProblemAnswer,
+  type ProblemBody,
+  type ProblemDetails,
+  type ProblemFieldError,
   type RequestVerification,
+  type RevocationsOptions,
+  type RevocationStatus,
   type StaticKeys,
   type TokenClaims,
   type Verifier,
@@ -42,9 +58,19 @@ const algorithm: Algorithm = 'EdDSA';
 const cache: CacheOptions = { max: 100, maxTtl: 60_000 };
 const jwks: JwksOptions = { url: 'https://auth.example/api/auth/jwks', cooldown: 30_000 };
 const keys: StaticKeys = { keys: [] };
-const options: VerifierOptions = { issuer: 'https://auth.example', audience: 'tessera', algorithms: [algorithm], jwks, cache };
+const revocations: RevocationsOptions = { url: 'https://auth.example/api/auth/revocations', wait: 20, onError: (error: Error) => void error.message };
+const options: VerifierOptions = { issuer: 'https://auth.example', audience: 'tessera', algorithms: [algorithm], jwks, cache, revocations };
 const verifier: Verifier = createVerifier(options);
-void keys;
+const revocationStatus: RevocationStatus | undefined = verifier.revocations;
+void [keys, revocationStatus?.ready(), revocationStatus?.age(), revocationStatus?.size()];
+
+// The problem+json core every Tessera service answers with
+const fieldError: ProblemFieldError = { path: 'title', message: 'Required' };
+const problem: ProblemDetails = { status: 422, code: problemCodeForStatus(422), title: problemTitleForStatus(422), detail: 'Invalid body', errors: [fieldError] };
+const body: ProblemBody = problemBody(problem);
+const challengeOptions: BearerChallengeOptions = { realm: DEFAULT_REALM, error: 'insufficient_scope', scope: 'a' };
+const answer: ProblemAnswer = problemAnswer(problem, { 'www-authenticate': bearerChallenge(challengeOptions) });
+void [body, answer.status, authChallenge('Bearer', { realm: DEFAULT_REALM }), PROBLEM_CONTENT_TYPE, MAX_PROBLEM_ERRORS];
 
 const code: GuardErrorCode = new GuardError('token_expired').code;
 const description: string = guardErrorDescriptions[code];
