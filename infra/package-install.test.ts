@@ -22,7 +22,10 @@ const fixtures = fileURLToPath(new URL('package-install/', import.meta.url));
  * The published workspaces: each is packed, installed and its `examples/*.ts` compiled; `browser` ones are also
  * imported in Chromium from their built files.
  */
-const packages: { workspace: string; name: string; browser?: boolean }[] = [{ workspace: 'packages/guard', name: '@tessera/guard' }];
+const packages: { workspace: string; name: string; browser?: boolean }[] = [
+  { workspace: 'packages/guard', name: '@tessera/guard' },
+  { workspace: 'packages/client', name: '@tessera/client', browser: true },
+];
 
 /** The fresh project's other dependencies, at the versions the repository's lockfile already holds. */
 const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };

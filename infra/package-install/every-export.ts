@@ -50,6 +50,32 @@ import * as guardFastify from '@tessera/guard/fastify';
 import type { FastifyBearerAuthOptions } from '@tessera/guard/fastify';
 // @ts-expect-error The test support is not part of the published package.
 import type * as testing from '@tessera/guard/testing';
+import {
+  authFetch,
+  browserSession,
+  ClientError,
+  clientCredentials,
+  InvalidResponseError,
+  nativeSession,
+  OAuthError,
+  RequestFailedError,
+  SignedOutError,
+  TokenUnavailableError,
+  type BrowserSession,
+  type BrowserSessionOptions,
+  type ClientCredentialsOptions,
+  type ClientErrorCode,
+  type Fetch,
+  type NativeSession,
+  type NativeSessionOptions,
+  type RefreshOptions,
+  type SessionStorage,
+  type SessionUser,
+  type SignedOutListener,
+  type TokenSource,
+} from '@tessera/client';
+import { nativeFetch } from '@tessera/client/node';
+import { hc } from 'hono/client';
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assert = <T extends true>(): T => true as T;
@@ -88,7 +114,7 @@ const describe = (principal: Principal): string => {
 const honoOptions: BearerAuthOptions = { verifier, realm: 'api', onOutcome: (outcome: GuardOutcome) => void outcome.code };
 const app = new Hono<{ Variables: GuardVariables }>();
 app.use('*', bearerAuth(honoOptions));
-app.get('/me', requireScope('a', 'b'), (c) => c.text(describe(c.var.principal)));
+const routes = app.get('/me', requireScope('a', 'b'), (c) => c.text(describe(c.var.principal)));
 
 // Web Request
 const requestOptions: VerifyRequestOptions = { verifier, realm: 'api', scopes: ['a'] };
@@ -115,5 +141,36 @@ fastify.get('/me', { preHandler: guardFastify.requireScope('a') }, async (reques
   assert<Exact<typeof request.principal, Principal>>();
   return describe(request.principal);
 });
+
+// @tessera/client: a browser, a native and a service caller, each through authFetch and hono/client
+const timing: RefreshOptions = { refreshMargin: 30_000, retries: 1, retryDelay: 250, now: Date.now };
+const onSignedOut: SignedOutListener = (error: SignedOutError) => void error.code;
+const browserOptions: BrowserSessionOptions = { ...timing, authUrl: 'https://auth.example', leaderTimeout: 1_000 };
+const browser: BrowserSession = browserSession(browserOptions);
+const unsubscribe: () => void = browser.onSignedOut(onSignedOut);
+const storage: SessionStorage = { get: () => null, set: () => undefined, delete: async () => undefined };
+const nodeFetch: Fetch = nativeFetch;
+const nativeOptions: NativeSessionOptions = { authUrl: 'https://auth.example', storage, fetch: nodeFetch };
+const native: NativeSession = nativeSession(nativeOptions);
+const user: SessionUser = await native.signIn({ email: 'ada@example.com', password: 'a long passphrase' });
+const serviceOptions: ClientCredentialsOptions = { tokenUrl: 'https://auth.example/api/auth/oauth2/token', clientId: 'id', clientSecret: 'secret', scope: ['a', 'b'], audience: 'tessera' };
+const service: TokenSource = clientCredentials(serviceOptions);
+const jwt: string = await service.token();
+const api = hc<typeof routes>('https://api.example', { fetch: authFetch(native, nodeFetch) });
+const me: Response = await api.me.$get();
+void [unsubscribe, user, jwt, me, browser.signOut(), browser.close(), native.hasSession(), native.signUp({ name: 'Ada', email: 'ada@example.com', password: 'a long passphrase' })];
+
+const readable = (error: unknown): string => {
+  if (error instanceof OAuthError) return `${error.error} ${error.status} ${error.description ?? ''}`;
+  if (error instanceof RequestFailedError) return `${error.status} ${error.problemCode ?? ''}`;
+  if (error instanceof TokenUnavailableError) return String(error.status);
+  if (error instanceof InvalidResponseError || error instanceof SignedOutError) return error.message;
+  if (error instanceof ClientError) {
+    const clientCode: ClientErrorCode = error.code;
+    return clientCode;
+  }
+  return 'unknown';
+};
+void readable;
 
 export type { testing };

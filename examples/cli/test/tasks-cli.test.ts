@@ -31,7 +31,7 @@ describe.each(testDatabaseTargets())('the tasks CLI against the real stack on %s
   /** Runs the real CLI as `npm run tasks` does, as a child process, with `input` on its stdin. */
   function cli(args: string[], input = ''): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'examples/cli/src/main.ts', ...args], {
+      const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'examples/cli/src/main.ts', ...args], {
         cwd: root,
         env: { PATH: process.env.PATH, HOME: configHome, XDG_CONFIG_HOME: configHome, TESSERA_AUTH_URL: stack.auth.url, TESSERA_TASKS_URL: stack.url },
       });
