@@ -36,6 +36,7 @@ describe('loadServiceEnv', () => {
       nodeEnv: 'development',
       production: false,
       logLevel: 'info',
+      host: '0.0.0.0',
       authPort: 3000,
       authUrl: 'http://localhost:3000',
       issuer: 'http://localhost:3000',
@@ -44,6 +45,11 @@ describe('loadServiceEnv', () => {
       trustedOrigins: ['http://localhost:5173'],
       dataDir,
     });
+  });
+
+  it('takes HOST as the bind address, and refuses one that is not an address', () => {
+    expect(loadServiceEnv(own, { HOST: ' 127.0.0.1 ' }).shared.host).toBe('127.0.0.1');
+    expect(() => loadServiceEnv(own, { HOST: 'http://x/' })).toThrow(/HOST/);
   });
 
   it('derives AUTH_URL from AUTH_PORT, and the issuer from AUTH_URL', () => {
