@@ -71,7 +71,9 @@ await runAsChild<TasksServerReady>(async () => {
     input.databaseUrl === undefined
       ? { kind: 'pglite', directory: join(input.dataDir, 'docs-way'), migrationsFolder: tasksMigrations }
       : { kind: 'postgres', url: input.databaseUrl };
-  const closeVerifiers = () => verifiers.forEach((verifier) => verifier.close());
+  const closeVerifiers = () => {
+    for (const verifier of verifiers) verifier.close();
+  };
   const service = await createTasksService(config, { logger, authenticate }).catch((error: unknown) => {
     closeVerifiers();
     throw error;

@@ -81,7 +81,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (hit) {
         // Checked on every hit: a token cached before its session ended is refused like any other. (Only tokens
         // checked against a loaded list are ever cached.)
-        if (revocations !== undefined && revocations.list.refuses(hit)) throw new GuardError('token_revoked');
+        if (revocations?.list.refuses(hit)) throw new GuardError('token_revoked');
         return hit;
       }
     }

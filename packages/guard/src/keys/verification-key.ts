@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import type { JsonWebKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { algorithmCurve, algorithmFamily, createSignatureCheck, isAlgorithm } from '../algorithms.ts';
 import type { Algorithm, SignatureCheck } from '../algorithms.ts';
 
@@ -74,7 +74,7 @@ export function importPublicJwk(
   // Import only the public members, so a JWKS that leaks a private key still yields a public key.
   const { n, e, x, y } = jwk as Record<string, unknown>;
   const members: JsonWebKey = kty === 'RSA' ? { kty, n, e } as JsonWebKey : { kty, crv, x, y } as JsonWebKey;
-  let keyObject;
+  let keyObject: KeyObject;
   try {
     keyObject = createPublicKey({ key: members, format: 'jwk' });
   } catch {
