@@ -1,5 +1,5 @@
-import type { ProjectConfig } from 'vitest/node';
 import { defineProject } from 'vitest/config';
+import type { ProjectConfig } from 'vitest/node';
 
 /**
  * The vitest project of one workspace: its tests beside the code (`src/**`) and its integration tests

@@ -9,7 +9,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { AppDatabase } from '@tessera/db';
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
 import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -81,7 +81,11 @@ function connect(database: DocsWayDatabase) {
   }
   const client = new PGlite(database.directory);
   const db = drizzlePglite({ client });
-  return { db, migrate: () => migratePglite(db, { migrationsFolder: database.migrationsFolder }), close: () => client.close() };
+  return {
+    db,
+    migrate: () => migratePglite(db, { migrationsFolder: database.migrationsFolder }),
+    close: () => client.close(),
+  };
 }
 
 /** The cursor: the last task's `(createdAt, id)`, base64url JSON. */
@@ -108,7 +112,12 @@ export type Selects = Pick<AppDatabase, 'select'>;
  * The docs' way's one statement: up to `limit` of the subject's tasks after `after`, oldest first. Also what
  * `rls-cost.ts` runs inside and outside the subject scope.
  */
-export function selectPage(db: Selects, subject: string, limit: number, { status, after }: { status?: string | undefined; after?: SQL | undefined } = {}) {
+export function selectPage(
+  db: Selects,
+  subject: string,
+  limit: number,
+  { status, after }: { status?: string | undefined; after?: SQL | undefined } = {},
+) {
   return db
     .select()
     .from(tasks)
@@ -118,7 +127,12 @@ export function selectPage(db: Selects, subject: string, limit: number, { status
 }
 
 /** Opens the database and builds the app; nothing listens. */
-export async function createDocsWayService({ authUrl, issuer, audience, database }: DocsWayOptions): Promise<DocsWayService> {
+export async function createDocsWayService({
+  authUrl,
+  issuer,
+  audience,
+  database,
+}: DocsWayOptions): Promise<DocsWayService> {
   const { db, migrate, close } = connect(database);
   try {
     await migrate();
@@ -141,7 +155,8 @@ export async function createDocsWayService({ authUrl, issuer, audience, database
     if (subject === undefined) return c.json({ error: 'unauthorized' }, 401);
 
     const limit = Number(c.req.query('limit') ?? defaultLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return c.json({ error: 'limit must be 1 to 200' }, 400);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+      return c.json({ error: 'limit must be 1 to 200' }, 400);
     const cursor = c.req.query('cursor');
     const after = cursor === undefined ? undefined : afterCursor(cursor);
     if (cursor !== undefined && after === undefined) return c.json({ error: 'bad cursor' }, 400);
@@ -156,7 +171,8 @@ export async function createDocsWayService({ authUrl, issuer, audience, database
   return {
     app,
     copy: async (rows) => {
-      if (database.kind !== 'pglite') throw new Error('the docs\' way reads the tasks service\'s own Postgres database: nothing to copy');
+      if (database.kind !== 'pglite')
+        throw new Error("the docs' way reads the tasks service's own Postgres database: nothing to copy");
       const records = rows.map((row) => ({
         id: row.id,
         user_id: row.userId,
@@ -167,7 +183,9 @@ export async function createDocsWayService({ authUrl, issuer, audience, database
         created_at: row.createdAt,
         updated_at: row.updatedAt,
       }));
-      await db.execute(sql`insert into tasks select * from json_populate_recordset(null::tasks, ${JSON.stringify(records)})`);
+      await db.execute(
+        sql`insert into tasks select * from json_populate_recordset(null::tasks, ${JSON.stringify(records)})`,
+      );
     },
     close,
   };

@@ -3,18 +3,19 @@
  * fast-jwt, for EdDSA, ES256, RS256 and HS256. Keys and tokens are generated fresh in each run.
  * Run with `npm run bench -- guard` (a bare `npm run bench` runs it first); writes `bench/results/guard.md`.
  */
-import { createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
+
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Algorithm, Verifier } from '@tessera/guard';
+import { createVerifier } from '@tessera/guard';
+import { b64url, generateTestKey, hmacToken, signToken, startRevocationServer } from '@tessera/guard/testing';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
 import { Jwt } from 'hono/utils/jwt';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 import { importJWK, jwtVerify } from 'jose';
-import { createVerifier } from '@tessera/guard';
-import type { Algorithm, Verifier } from '@tessera/guard';
-import { b64url, generateTestKey, hmacToken, signToken, startRevocationServer } from '@tessera/guard/testing';
-import { measure } from './guard-harness.ts';
 import type { Contender, HarnessOptions, Measurement } from './guard-harness.ts';
+import { measure } from './guard-harness.ts';
 import { codeRevision, machineLines, watchMachine } from './machine.ts';
 
 const issuer = 'http://localhost:3000';
@@ -37,7 +38,11 @@ type Fixture = {
 /** The token and the two byte strings the floor works on: `header.payload` and the decoded signature. */
 function splitToken(token: string): Pick<Fixture, 'token' | 'signingInput' | 'signature'> {
   const lastDot = token.lastIndexOf('.');
-  return { token, signingInput: Buffer.from(token.slice(0, lastDot)), signature: Buffer.from(token.slice(lastDot + 1), 'base64url') };
+  return {
+    token,
+    signingInput: Buffer.from(token.slice(0, lastDot)),
+    signature: Buffer.from(token.slice(lastDot + 1), 'base64url'),
+  };
 }
 
 function makeFixture(alg: Case): Fixture {
@@ -98,7 +103,8 @@ async function contendersFor(f: Fixture, revocationsUrl: string): Promise<Conten
   const honoName = f.alg === 'HS256' ? 'hono/jwt verify (hono/jwk has no HS*)' : 'hono/jwk (static keys)';
   const honoVerify =
     f.alg === 'HS256'
-      ? () => Jwt.verify(f.token, (f.verifyKey as Buffer).toString('utf8'), { alg: 'HS256', iss: issuer, aud: audience })
+      ? () =>
+          Jwt.verify(f.token, (f.verifyKey as Buffer).toString('utf8'), { alg: 'HS256', iss: issuer, aud: audience })
       : () =>
           Jwt.verifyWithJwks(f.token, {
             keys: [f.jwk as HonoJsonWebKey],
@@ -108,7 +114,11 @@ async function contendersFor(f: Fixture, revocationsUrl: string): Promise<Conten
   const token = f.token;
   return [
     { name: 'node:crypto verify (floor)', run: floor(f), async: false },
-    { name: 'jose jwtVerify (key in hand)', run: () => jwtVerify(token, joseKey, { issuer, audience, algorithms }), async: true },
+    {
+      name: 'jose jwtVerify (key in hand)',
+      run: () => jwtVerify(token, joseKey, { issuer, audience, algorithms }),
+      async: true,
+    },
     { name: honoName, run: honoVerify, async: true },
     { name: 'fast-jwt (no cache)', run: () => fastOff(token), async: false },
     { name: 'fast-jwt (cache)', run: () => fastOn(token), async: false },
@@ -177,7 +187,11 @@ function targets(all: readonly CaseResult[]): Target[] {
   const get = (alg: Case, prefix: string) => byName(all.find((r) => r.alg === alg)!.results, prefix).microseconds;
   const edRatio = get('EdDSA', '@tessera/guard (no cache)') / get('EdDSA', 'node:crypto');
   const worstHit = Math.max(...cases.map((alg) => get(alg, '@tessera/guard (cache hit)')));
-  const worstRevocationHit = Math.max(...cases.map((alg) => get(alg, '@tessera/guard (cache hit, revocations on)') - get(alg, '@tessera/guard (cache hit)')));
+  const worstRevocationHit = Math.max(
+    ...cases.map(
+      (alg) => get(alg, '@tessera/guard (cache hit, revocations on)') - get(alg, '@tessera/guard (cache hit)'),
+    ),
+  );
   const slower: string[] = [];
   for (const alg of cases) {
     for (const guard of ['@tessera/guard (no cache)', '@tessera/guard (cache hit)']) {
@@ -205,14 +219,20 @@ function targets(all: readonly CaseResult[]): Target[] {
 /** Entry point used by `bench/run.ts`. `quick` (or `--quick`) runs a few short rounds as a smoke test and writes no report. */
 export async function main(args: readonly string[] = []): Promise<void> {
   const quick = args.includes('--quick') || args.includes('quick');
-  const harness: HarnessOptions = quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 15, roundMs: 60, warmupMs: 250 };
+  const harness: HarnessOptions = quick
+    ? { rounds: 3, roundMs: 20, warmupMs: 30 }
+    : { rounds: 15, roundMs: 60, warmupMs: 250 };
   const endWatch = watchMachine();
   const startedAt = new Date();
   const all: CaseResult[] = [];
   // A list of 1,000 revoked sessions, none of them the token's: the revocations-on rows pay for the lookup.
   const later = Math.floor(Date.now() / 1000) + 3600;
   const revocationServer = await startRevocationServer(
-    Array.from({ length: 1_000 }, (_, i) => ({ sid: `revoked-session-${i}`, revoked_at: later - 3600, expires_at: later })),
+    Array.from({ length: 1_000 }, (_, i) => ({
+      sid: `revoked-session-${i}`,
+      revoked_at: later - 3600,
+      expires_at: later,
+    })),
   );
   for (const alg of cases) {
     const fixture = makeFixture(alg);

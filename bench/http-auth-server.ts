@@ -3,7 +3,7 @@
  * EdDSA) on an ephemeral loopback port, with one user signed up through its real API.
  */
 import { startTestAuthService } from '@tessera/auth/testing';
-import { childInput, runAsChild, type ChildRequest } from './http-processes.ts';
+import { type ChildRequest, childInput, runAsChild } from './http-processes.ts';
 
 export type AuthServerInput = {
   /** `AUTH_DATABASE_URL`: `memory://` (PGlite) or a fresh Postgres database. */
@@ -22,10 +22,15 @@ await runAsChild<AuthServerReady>(async () => {
     const user = await auth.signUp({ name: 'Bench User' });
     // `{ type: 'session', userId }`: a new session (for the revocation benchmark), its signed token as the reply.
     const handle = (message: ChildRequest) => {
-      if (message.type !== 'session' || typeof message.userId !== 'string') throw new Error(`cannot handle ${message.type}`);
+      if (message.type !== 'session' || typeof message.userId !== 'string')
+        throw new Error(`cannot handle ${message.type}`);
       return auth.openSession(message.userId);
     };
-    return { payload: { url: auth.url, userId: user.userId, jwt: user.jwt, sessionToken: user.sessionToken }, stop: () => auth.close(), handle };
+    return {
+      payload: { url: auth.url, userId: user.userId, jwt: user.jwt, sessionToken: user.sessionToken },
+      stop: () => auth.close(),
+      handle,
+    };
   } catch (error) {
     await auth.close();
     throw error;

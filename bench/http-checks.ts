@@ -32,7 +32,11 @@ export async function seedTasks(url: string, credential: string): Promise<void> 
     const response = await fetch(`${url}/v1/tasks`, {
       method: 'POST',
       headers: { ...bearer(credential), 'content-type': 'application/json' },
-      body: JSON.stringify({ title: seededTitle(index), description: 'Seeded by bench/http.ts', status: index % 3 === 0 ? 'done' : 'todo' }),
+      body: JSON.stringify({
+        title: seededTitle(index),
+        description: 'Seeded by bench/http.ts',
+        status: index % 3 === 0 ? 'done' : 'todo',
+      }),
     });
     if (response.status !== 201) throw new Error(`seeding answered ${response.status}: ${await response.text()}`);
   }
@@ -57,7 +61,8 @@ type TaskPage = { items: TaskRow[]; nextCursor: string | null };
 /** Every seeded task, as the tasks service at `url` lists them (for the docs' way's own embedded database). */
 export async function seededRows(url: string, credential: string): Promise<TaskRow[]> {
   const response = await fetch(`${url}/v1/tasks?limit=${seededTasks}`, { headers: bearer(credential) });
-  if (response.status !== 200) throw new Error(`listing the seeded tasks answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`listing the seeded tasks answered ${response.status}: ${await response.text()}`);
   const { items } = (await response.json()) as TaskPage;
   if (items.length !== seededTasks) throw new Error(`listed ${items.length} seeded tasks, not ${seededTasks}`);
   return items;
@@ -67,13 +72,15 @@ export async function seededRows(url: string, credential: string): Promise<TaskR
 export async function checkContender(target: ContenderTarget, userId: string): Promise<void> {
   const name = target.spec.label;
   const response = await fetch(`${target.url}${listPath}`, { headers: bearer(target.credential) });
-  if (response.status !== 200) throw new Error(`${name}: the valid credential got ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`${name}: the valid credential got ${response.status}: ${await response.text()}`);
   const page = (await response.json()) as TaskPage;
   const expected = Array.from({ length: pageSize }, (_, index) => seededTitle(index));
   const titles = page.items.map((item) => item.title);
   if (JSON.stringify(titles) !== JSON.stringify(expected)) throw new Error(`${name}: wrong page: ${titles.join(', ')}`);
   if (page.items.some((item) => item.userId !== userId)) throw new Error(`${name}: an item belongs to another user`);
-  if (typeof page.nextCursor !== 'string') throw new Error(`${name}: no nextCursor after ${pageSize} of ${seededTasks} tasks`);
+  if (typeof page.nextCursor !== 'string')
+    throw new Error(`${name}: no nextCursor after ${pageSize} of ${seededTasks} tasks`);
 
   if (!target.spec.authenticates) return;
   const refused = await fetch(`${target.url}${listPath}`, { headers: bearer(forged(target)) });

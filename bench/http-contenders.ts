@@ -12,7 +12,13 @@ import { jwk } from 'hono/jwk';
 import type { HonoJsonWebKey } from 'hono/utils/jwt/jws';
 
 /** The contenders that are the tasks service, each with its own `authenticate` middleware. */
-export const tasksServiceContenderIds = ['guard-cache', 'guard-no-cache', 'no-auth', 'hono-jwk', 'session-delegation'] as const;
+export const tasksServiceContenderIds = [
+  'guard-cache',
+  'guard-no-cache',
+  'no-auth',
+  'hono-jwk',
+  'session-delegation',
+] as const;
 export type TasksServiceContenderId = (typeof tasksServiceContenderIds)[number];
 export type ContenderId = TasksServiceContenderId | 'docs-way';
 
@@ -36,7 +42,8 @@ export const contenders: readonly ContenderSpec[] = [
     label: '@tessera/guard (cache)',
     credential: 'jwt',
     authenticates: true,
-    description: "the tasks service as shipped: `bearerAuth` over its JWKS verifier (`createTasksVerifier`) with the default verified-token cache",
+    description:
+      'the tasks service as shipped: `bearerAuth` over its JWKS verifier (`createTasksVerifier`) with the default verified-token cache',
   },
   {
     id: 'guard-no-cache',
@@ -65,7 +72,8 @@ export const contenders: readonly ContenderSpec[] = [
     label: 'session delegation',
     credential: 'session',
     authenticates: true,
-    description: 'every request forwards the session token to the auth service’s `GET /api/auth/get-session` (bearer plugin) and maps its user',
+    description:
+      'every request forwards the session token to the auth service’s `GET /api/auth/get-session` (bearer plugin) and maps its user',
   },
   {
     id: 'docs-way',
@@ -90,7 +98,10 @@ export type StandInOptions = {
 type Authenticate = MiddlewareHandler<{ Variables: GuardVariables }>;
 
 /** The middleware for a contender, or `undefined` for the guard rows (`bearerAuth` over the service's own verifier). */
-export async function standInFor(id: TasksServiceContenderId, options: StandInOptions): Promise<Authenticate | undefined> {
+export async function standInFor(
+  id: TasksServiceContenderId,
+  options: StandInOptions,
+): Promise<Authenticate | undefined> {
   switch (id) {
     case 'guard-cache':
     case 'guard-no-cache':
@@ -112,7 +123,12 @@ function userPrincipal(claims: TokenClaims): Principal {
 function unauthorized(c: Context, detail: string): Response {
   return problemJson(
     c,
-    new HttpProblem({ status: 401, code: 'invalid_token', detail, headers: { 'WWW-Authenticate': 'Bearer realm="tessera", error="invalid_token"' } }),
+    new HttpProblem({
+      status: 401,
+      code: 'invalid_token',
+      detail,
+      headers: { 'WWW-Authenticate': 'Bearer realm="tessera", error="invalid_token"' },
+    }),
   );
 }
 
@@ -145,7 +161,12 @@ async function fetchJwks(authUrl: string): Promise<HonoJsonWebKey[]> {
 /** The claims a principal needs, if the payload has them with the right types. */
 function asClaims(payload: unknown): TokenClaims | undefined {
   const claims = payload as Partial<TokenClaims> | undefined;
-  const complete = typeof claims?.sub === 'string' && claims.sub !== '' && typeof claims.iss === 'string' && typeof claims.exp === 'number' && claims.aud !== undefined;
+  const complete =
+    typeof claims?.sub === 'string' &&
+    claims.sub !== '' &&
+    typeof claims.iss === 'string' &&
+    typeof claims.exp === 'number' &&
+    claims.aud !== undefined;
   return complete ? (claims as TokenClaims) : undefined;
 }
 

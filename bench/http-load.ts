@@ -115,7 +115,10 @@ export function summarize(runs: readonly MeasuredRun[]): LoadSummary {
       auth: runs.reduce((sum, run) => sum + run.cpu.auth, 0) / responses,
     },
     machine: runs.every((run) => run.machine !== undefined)
-      ? { steal: runs.reduce((sum, run) => sum + run.machine!.steal, 0), total: runs.reduce((sum, run) => sum + run.machine!.total, 0) }
+      ? {
+          steal: runs.reduce((sum, run) => sum + run.machine!.steal, 0),
+          total: runs.reduce((sum, run) => sum + run.machine!.total, 0),
+        }
       : undefined,
   };
 }

@@ -4,13 +4,16 @@
  * (`{ type: 'cpu' }`, or one its own `handle` understands) with one reply, in the order they were sent, and
  * shuts down on `{ type: 'stop' }` or when its parent goes away.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 
 /** What a parent asks of a child: its CPU time, or anything else the child's `handle` answers. */
 export type ChildRequest = { type: string; [field: string]: unknown };
 
 /** What a child sends its parent: ready (or failed to start), and one reply per request. */
-export type ChildMessage<T> = { type: 'ready'; payload: T } | { type: 'failed'; message: string } | { type: 'reply'; value: unknown; error?: string };
+export type ChildMessage<T> =
+  | { type: 'ready'; payload: T }
+  | { type: 'failed'; message: string }
+  | { type: 'reply'; value: unknown; error?: string };
 
 /** A running child server: its ready payload, its CPU time, and a way to stop it. */
 export type ChildServer<T> = {
@@ -36,9 +39,15 @@ const stopTimeoutMs = 10_000;
  */
 export function startChild<T>(module: string, input: unknown): Promise<ChildServer<T>> {
   const file = new URL(module, import.meta.url).pathname;
-  const child = fork(file, [JSON.stringify(input)], { execArgv: childFlags, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, [JSON.stringify(input)], {
+    execArgv: childFlags,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${module} did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${module} did not start within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -50,7 +59,9 @@ export function startChild<T>(module: string, input: unknown): Promise<ChildServ
     child.on('message', (message: ChildMessage<T>) => {
       if (message.type === 'reply') {
         const waiting = waitingForReply.shift();
-        return message.error === undefined ? waiting?.resolve(message.value) : waiting?.reject(new Error(`${module}: ${message.error}`));
+        return message.error === undefined
+          ? waiting?.resolve(message.value)
+          : waiting?.reject(new Error(`${module}: ${message.error}`));
       }
       if (message.type === 'failed') return fail(new Error(`${module} failed to start: ${message.message}`));
       clearTimeout(timer);

@@ -1,9 +1,9 @@
 /** The HTTP benchmark's report: machine, settings, one table per database, and the issue's targets. */
 import { pageSize, seededTasks } from './http-checks.ts';
-import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
+import { type ContenderId, type ContenderSpec, contenders } from './http-contenders.ts';
 import type { LoadSummary } from './http-load.ts';
 import type { DatabaseTarget, HttpBenchSettings } from './http-settings.ts';
-import { codeRevision, machineLines, stealText, type MachineWindow } from './machine.ts';
+import { codeRevision, type MachineWindow, machineLines, stealText } from './machine.ts';
 
 export type DatabaseResult = {
   target: DatabaseTarget;
@@ -49,8 +49,14 @@ function throughputRatio(result: DatabaseResult, a: ContenderId, b: ContenderId)
   // Runs of one round ran back to back, so their ratio is the least disturbed by load that comes and goes.
   const paired = top.perRun.map((rps, round) => rps / (bottom.perRun[round] ?? Number.NaN)).sort((x, y) => x - y);
   const middle = paired.length / 2;
-  const roundMedian = paired.length % 2 === 1 ? paired[Math.floor(middle)]! : (paired[middle - 1]! + paired[middle]!) / 2;
-  return { pooled: top.requestsPerSecond / bottom.requestsPerSecond, roundMedian, roundMin: paired[0]!, roundMax: paired[paired.length - 1]! };
+  const roundMedian =
+    paired.length % 2 === 1 ? paired[Math.floor(middle)]! : (paired[middle - 1]! + paired[middle]!) / 2;
+  return {
+    pooled: top.requestsPerSecond / bottom.requestsPerSecond,
+    roundMedian,
+    roundMin: paired[0]!,
+    roundMax: paired[paired.length - 1]!,
+  };
 }
 
 /** How much throughput `id` loses against the no-auth floor, as a percentage. */
@@ -92,7 +98,9 @@ const docsWayTargets: Readonly<Record<DatabaseTarget, number>> = { postgres: 1.0
 
 /** A target whose single rounds land on both sides of it is within this machine's noise: say so. */
 function spans(ratio: Ratio, threshold: number): string {
-  return ratio.roundMin < threshold && ratio.roundMax >= threshold ? '; single rounds fall on both sides of the threshold' : '';
+  return ratio.roundMin < threshold && ratio.roundMax >= threshold
+    ? '; single rounds fall on both sides of the threshold'
+    : '';
 }
 
 /** Issue #14's targets on one half: the tasks service against the docs' way, and the guard's overhead. */
@@ -103,11 +111,16 @@ function halfChecks(target: DatabaseTarget, result: DatabaseResult | undefined):
     `${half}: tasks list with both locks ÷ the docs' way ≥ ${fixed(threshold, 1)}×${target === 'postgres' ? ' (aim 1.5×)' : ''}`,
     `${half}: auth overhead (guard with cache vs no auth) ≤ 5% of throughput`,
   ];
-  if (result === undefined) return names.map((name) => ({ name, verdict: 'NOT MEASURED', detail: `the ${half} half did not run` }));
+  if (result === undefined)
+    return names.map((name) => ({ name, verdict: 'NOT MEASURED', detail: `the ${half} half did not run` }));
   const docsWay = throughputRatio(result, 'guard-cache', 'docs-way');
   const overhead = throughputRatio(result, 'guard-cache', 'no-auth');
   return [
-    { name: names[0]!, verdict: docsWay.pooled >= threshold ? 'PASS' : 'FAIL', detail: `${docsWayText(result)}${spans(docsWay, threshold)}` },
+    {
+      name: names[0]!,
+      verdict: docsWay.pooled >= threshold ? 'PASS' : 'FAIL',
+      detail: `${docsWayText(result)}${spans(docsWay, threshold)}`,
+    },
     {
       name: names[1]!,
       verdict: 1 - overhead.pooled <= 0.05 ? 'PASS' : 'FAIL',
@@ -118,8 +131,12 @@ function halfChecks(target: DatabaseTarget, result: DatabaseResult | undefined):
 
 /** Issue #4's targets, on Postgres: the guard's p99, and its lead over session delegation. */
 function postgresOnlyChecks(postgres: DatabaseResult | undefined, connections: number): TargetCheck[] {
-  const names = [`Postgres: p99 < 10 ms at ${connections} connections (guard with cache)`, 'Postgres: ≥ 5× the throughput of session delegation (guard with cache)'];
-  if (postgres === undefined) return names.map((name) => ({ name, verdict: 'NOT MEASURED', detail: 'the Postgres half did not run' }));
+  const names = [
+    `Postgres: p99 < 10 ms at ${connections} connections (guard with cache)`,
+    'Postgres: ≥ 5× the throughput of session delegation (guard with cache)',
+  ];
+  if (postgres === undefined)
+    return names.map((name) => ({ name, verdict: 'NOT MEASURED', detail: 'the Postgres half did not run' }));
   const speedup = throughputRatio(postgres, 'guard-cache', 'session-delegation');
   const { p99, p99PerRun } = summaryOf(postgres, 'guard-cache');
   const roundsUnder = p99PerRun.filter((value) => value < 10).length;
@@ -132,7 +149,11 @@ function postgresOnlyChecks(postgres: DatabaseResult | undefined, connections: n
         `the no-auth floor's p99: ${fixed(summaryOf(postgres, 'no-auth').p99)} ms; ` +
         `tasks CPU ${fixed(summaryOf(postgres, 'guard-cache').cpuPerRequest.tasks, 0)} µs per request and ${stealText(summaryOf(postgres, 'guard-cache').machine)} CPU steal during its runs`,
     },
-    { name: names[1]!, verdict: speedup.pooled >= 5 ? 'PASS' : 'FAIL', detail: `${speedupText(postgres)}${spans(speedup, 5)}` },
+    {
+      name: names[1]!,
+      verdict: speedup.pooled >= 5 ? 'PASS' : 'FAIL',
+      detail: `${speedupText(postgres)}${spans(speedup, 5)}`,
+    },
   ];
 }
 
@@ -142,7 +163,11 @@ function postgresOnlyChecks(postgres: DatabaseResult | undefined, connections: n
  */
 export function targetChecks(results: readonly DatabaseResult[], connections: number): TargetCheck[] {
   const of = (target: DatabaseTarget) => results.find((r) => r.target === target);
-  return [...halfChecks('postgres', of('postgres')), ...halfChecks('pglite', of('pglite')), ...postgresOnlyChecks(of('postgres'), connections)];
+  return [
+    ...halfChecks('postgres', of('postgres')),
+    ...halfChecks('pglite', of('pglite')),
+    ...postgresOnlyChecks(of('postgres'), connections),
+  ];
 }
 
 function resultTable(result: DatabaseResult): string {
@@ -224,17 +249,17 @@ export function renderReport(input: ReportInput): string {
     `- autocannon ${settings.connections} connections, pipelining 1, on loopback (127.0.0.1)`,
     `- ${settings.processes} tasks process(es), each on its own database and each serving every contender (one selected at a time), every contender warmed up`,
     `  for ${settings.warmupSeconds} s on each; then ${settings.rounds} round(s): round r measures every contender for ${settings.durationSeconds} s on process r mod ${settings.processes}, the order rotating,`,
-    '  each run on a heap collected just before it. The contenders of a round share one process, so one process\'s luck (the',
+    "  each run on a heap collected just before it. The contenders of a round share one process, so one process's luck (the",
     '  garbage-collector mode it settles in) weighs on all of them alike, and the per-round ratios compare like with like',
     '- req/s is all responses over all measured seconds; p50/p95/p99 are exact, over every response time of the measured runs',
-    '- CPU µs/req: user + system CPU time of the contender\'s tasks process and of the auth process during the measured runs,',
+    "- CPU µs/req: user + system CPU time of the contender's tasks process and of the auth process during the measured runs,",
     '  per response (`process.cpuUsage()` read over IPC before and after each run). It counts the work a request costs',
-    '  the services, whatever share of the cores they got, so it is steadier than req/s on a busy machine. Postgres\'s',
+    "  the services, whatever share of the cores they got, so it is steadier than req/s on a busy machine. Postgres's",
     '  own backends and autocannon are not in it.',
-    '- CPU steal: the share of the machine\'s CPU time during the measured runs in which its vCPUs were ready to run but',
+    "- CPU steal: the share of the machine's CPU time during the measured runs in which its vCPUs were ready to run but",
     '  the host ran other guests (`/proc/stat`). Above a few percent, the machine is being shared, and every figure suffers.',
     '- Tasks services: `NODE_ENV=production`, `LOG_LEVEL=warn` (no access-log line per request), JWKS mode, EdDSA user tokens (1 h TTL)',
-    '- Auth service: `startTestAuthService` (real Better Auth, bearer plugin; Better Auth\'s rate limiter is off outside production)',
+    "- Auth service: `startTestAuthService` (real Better Auth, bearer plugin; Better Auth's rate limiter is off outside production)",
     '',
     '## Contenders',
     '',
@@ -245,7 +270,9 @@ export function renderReport(input: ReportInput): string {
     '',
     '| contender | credential | what runs per request |',
     '|---|---|---|',
-    ...contenders.map((c) => `| ${c.label} | ${c.credential === 'jwt' ? 'user JWT' : 'session token'} | ${c.description} |`),
+    ...contenders.map(
+      (c) => `| ${c.label} | ${c.credential === 'jwt' ? 'user JWT' : 'session token'} | ${c.description} |`,
+    ),
     '',
     'Session delegation pays a loopback HTTP round trip to the auth service and a session lookup in the auth database on',
     'every request; here the auth service shares the same 2 cores, as it would not in a real deployment.',

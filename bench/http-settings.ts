@@ -48,7 +48,10 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 
 export function databaseList(raw: string | undefined): DatabaseTarget[] {
   if (raw === undefined || raw.trim() === '') return [...databaseTargets];
-  const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(databaseTargets as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`db= takes ${databaseTargets.join(', ')}; unknown: ${unknown.join(', ')}`);
   return databaseTargets.filter((target) => names.includes(target));
@@ -58,15 +61,25 @@ export function databaseList(raw: string | undefined): DatabaseTarget[] {
 export function parseSettings(args: readonly string[], env: NodeJS.ProcessEnv = process.env): HttpBenchSettings {
   const isSetting = (arg: string) => settingNames.some((name) => flag([arg], name) !== undefined);
   const stray = args.filter((arg) => arg !== 'quick' && arg !== '--quick' && !isSetting(arg));
-  if (stray.length > 0) throw new Error(`unknown argument(s): ${stray.join(' ')}; known: quick, ${settingNames.map((name) => `${name}=…`).join(' ')}`);
+  if (stray.length > 0)
+    throw new Error(
+      `unknown argument(s): ${stray.join(' ')}; known: quick, ${settingNames.map((name) => `${name}=…`).join(' ')}`,
+    );
   const quick = args.includes('quick') || args.includes('--quick');
   const pick = (name: string, variable: string) => flag(args, name) ?? env[variable];
   const rounds = quick ? 1 : positiveInteger('rounds', pick('rounds', 'HTTP_BENCH_ROUNDS'), defaults.rounds);
-  const processes = quick ? 1 : positiveInteger('processes', pick('processes', 'HTTP_BENCH_PROCESSES'), Math.min(defaults.processes, rounds));
-  if (processes > rounds) throw new Error(`processes must be at most rounds (${rounds}), got ${processes}: a process without a round is never measured`);
+  const processes = quick
+    ? 1
+    : positiveInteger('processes', pick('processes', 'HTTP_BENCH_PROCESSES'), Math.min(defaults.processes, rounds));
+  if (processes > rounds)
+    throw new Error(
+      `processes must be at most rounds (${rounds}), got ${processes}: a process without a round is never measured`,
+    );
   return {
     connections: positiveInteger('connections', pick('connections', 'HTTP_BENCH_CONNECTIONS'), defaults.connections),
-    durationSeconds: quick ? 1 : positiveInteger('duration', pick('duration', 'HTTP_BENCH_DURATION'), defaults.durationSeconds),
+    durationSeconds: quick
+      ? 1
+      : positiveInteger('duration', pick('duration', 'HTTP_BENCH_DURATION'), defaults.durationSeconds),
     warmupSeconds: quick ? 1 : positiveInteger('warmup', pick('warmup', 'HTTP_BENCH_WARMUP'), defaults.warmupSeconds),
     rounds,
     processes,

@@ -8,12 +8,17 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bearerAuth, type GuardVariables } from '@tessera/guard';
-import { createLogger, serve, type FetchApp } from '@tessera/server';
+import { createLogger, type FetchApp, serve } from '@tessera/server';
 import { createTasksService, createTasksVerifier, loadTasksConfig } from '@tessera/tasks';
 import type { MiddlewareHandler } from 'hono';
 import { createDocsWayService, type DocsWayDatabase, type TaskRow } from './docs-way-service.ts';
-import { standInFor, tasksServiceContenderIds, type ContenderId, type TasksServiceContenderId } from './http-contenders.ts';
-import { childInput, runAsChild, type ChildRequest } from './http-processes.ts';
+import {
+  type ContenderId,
+  standInFor,
+  type TasksServiceContenderId,
+  tasksServiceContenderIds,
+} from './http-contenders.ts';
+import { type ChildRequest, childInput, runAsChild } from './http-processes.ts';
 
 export type TasksServerInput = {
   authUrl: string;
@@ -56,7 +61,10 @@ await runAsChild<TasksServerReady>(async () => {
   });
   const logger = createLogger({ service: 'tasks', level: config.logLevel });
   // The guard rows are what the service builds for itself from this config, with TASKS_TOKEN_CACHE on and off.
-  const verifiers = [createTasksVerifier(config, logger), createTasksVerifier({ ...config, tokenCache: false }, logger)] as const;
+  const verifiers = [
+    createTasksVerifier(config, logger),
+    createTasksVerifier({ ...config, tokenCache: false }, logger),
+  ] as const;
   const middlewares = new Map<TasksServiceContenderId, Authenticate>();
   for (const id of tasksServiceContenderIds) {
     const standIn = await standInFor(id, { authUrl: input.authUrl, audience, userId: input.userId });
@@ -78,13 +86,16 @@ await runAsChild<TasksServerReady>(async () => {
     closeVerifiers();
     throw error;
   });
-  const docsWay = await createDocsWayService({ authUrl: input.authUrl, issuer: config.issuer, audience, database: docsWayDatabase }).catch(
-    async (error: unknown) => {
-      closeVerifiers();
-      await service.close();
-      throw error;
-    },
-  );
+  const docsWay = await createDocsWayService({
+    authUrl: input.authUrl,
+    issuer: config.issuer,
+    audience,
+    database: docsWayDatabase,
+  }).catch(async (error: unknown) => {
+    closeVerifiers();
+    await service.close();
+    throw error;
+  });
   const stop = async () => {
     closeVerifiers();
     await Promise.all([service.close(), docsWay.close()]);

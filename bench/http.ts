@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { createTestDatabase } from '@tessera/db/testing';
 import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
 import { checkContender, listPath, seededRows, seedTasks, timedHeaders, waitUntilReady } from './http-checks.ts';
-import { contenders, type ContenderId, type ContenderSpec } from './http-contenders.ts';
-import { runLoad, summarize, type MeasuredRun } from './http-load.ts';
-import { startChild, type ChildServer } from './http-processes.ts';
-import { renderReport, targetChecks, type DatabaseResult } from './http-report.ts';
-import { parseSettings, type DatabaseTarget, type HttpBenchSettings } from './http-settings.ts';
+import { type ContenderId, type ContenderSpec, contenders } from './http-contenders.ts';
+import { type MeasuredRun, runLoad, summarize } from './http-load.ts';
+import { type ChildServer, startChild } from './http-processes.ts';
+import { type DatabaseResult, renderReport, targetChecks } from './http-report.ts';
+import { type DatabaseTarget, type HttpBenchSettings, parseSettings } from './http-settings.ts';
 import type { CopyToDocsWay, SelectContender, TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
 import { cpuTimes, cpuTimesBetween, stealText, watchMachine } from './machine.ts';
 
@@ -69,7 +69,9 @@ type TasksProcess = {
  */
 async function startServers(target: DatabaseTarget, processes: number, cleanups: Cleanups) {
   const authDatabase = (await freshDatabase(target, cleanups)) ?? 'memory://';
-  const auth = await startChild<AuthServerReady>('./http-auth-server.ts', { databaseUrl: authDatabase } satisfies AuthServerInput);
+  const auth = await startChild<AuthServerReady>('./http-auth-server.ts', {
+    databaseUrl: authDatabase,
+  } satisfies AuthServerInput);
   cleanups.add(() => auth.stop());
   const { url: authUrl, userId, jwt, sessionToken } = auth.payload;
   const startProcess = async (): Promise<TasksProcess> => {
@@ -93,7 +95,13 @@ async function startServers(target: DatabaseTarget, processes: number, cleanups:
   if (failed !== undefined) throw failed.reason;
   const tasksProcesses = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const credentialOf = (spec: ContenderSpec) => (spec.credential === 'jwt' ? jwt : sessionToken);
-  return { auth, authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)', userId, tasksProcesses, credentialOf };
+  return {
+    auth,
+    authDatabase: authDatabase === 'memory://' ? 'PGlite (memory://)' : 'Postgres (fresh database)',
+    userId,
+    tasksProcesses,
+    credentialOf,
+  };
 }
 
 /**
@@ -109,7 +117,12 @@ async function measure(
   settings: HttpBenchSettings,
 ): Promise<Map<ContenderId, MeasuredRun[]>> {
   const load = (tasksProcess: TasksProcess, spec: ContenderSpec, durationSeconds: number) =>
-    runLoad({ url: `${tasksProcess.url}${listPath}`, headers: timedHeaders(credentialOf(spec)), connections: settings.connections, durationSeconds });
+    runLoad({
+      url: `${tasksProcess.url}${listPath}`,
+      headers: timedHeaders(credentialOf(spec)),
+      connections: settings.connections,
+      durationSeconds,
+    });
   for (const tasksProcess of tasksProcesses) {
     for (const spec of contenders) {
       await tasksProcess.select(spec.id);
@@ -130,7 +143,11 @@ async function measure(
       const machine = cpuTimesBetween(machineBefore, cpuTimes());
       await pause(settleMs);
       const [tasksAfter, authAfter] = await Promise.all([tasksProcess.cpuMicros(), auth.cpuMicros()]);
-      const run: MeasuredRun = { ...loaded, cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore }, machine };
+      const run: MeasuredRun = {
+        ...loaded,
+        cpu: { tasks: tasksAfter - tasksBefore, auth: authAfter - authBefore },
+        machine,
+      };
       runs.get(spec.id)!.push(run);
       const rps = Math.round(run.responses / run.seconds);
       const cpu = Math.round((run.cpu.tasks + run.cpu.auth) / Math.max(1, run.responses));
@@ -147,7 +164,11 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
   const cleanups = new Cleanups();
   try {
     const startedAt = Date.now();
-    const { auth, authDatabase, userId, tasksProcesses, credentialOf } = await startServers(target, settings.processes, cleanups);
+    const { auth, authDatabase, userId, tasksProcesses, credentialOf } = await startServers(
+      target,
+      settings.processes,
+      cleanups,
+    );
     await Promise.all(tasksProcesses.map((tasksProcess) => waitUntilReady(tasksProcess.url)));
     // The tasks go in through the real API, as the service ships: under the guard, with the user's JWT.
     const guard = contenders.find((spec) => spec.id === 'guard-cache')!;
@@ -155,7 +176,8 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
       await tasksProcess.select(guard.id);
       await seedTasks(tasksProcess.url, credentialOf(guard));
       // On Postgres the docs' way reads the tasks service's own database; on PGlite it has one of its own.
-      if (target === 'pglite') await tasksProcess.copyToDocsWay(await seededRows(tasksProcess.url, credentialOf(guard)));
+      if (target === 'pglite')
+        await tasksProcess.copyToDocsWay(await seededRows(tasksProcess.url, credentialOf(guard)));
     }
     for (const tasksProcess of tasksProcesses) {
       for (const spec of contenders) {
@@ -167,7 +189,11 @@ async function benchDatabase(target: DatabaseTarget, settings: HttpBenchSettings
       `${target}: ${tasksProcesses.length} tasks process(es), each with all ${contenders.length} contenders, started, seeded and checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
     const runs = await measure(tasksProcesses, credentialOf, auth, settings);
-    return { target, authDatabase, rows: contenders.map((spec) => ({ spec, summary: summarize(runs.get(spec.id) ?? []) })) };
+    return {
+      target,
+      authDatabase,
+      rows: contenders.map((spec) => ({ spec, summary: summarize(runs.get(spec.id) ?? []) })),
+    };
   } finally {
     await cleanups.run();
   }
@@ -219,5 +245,6 @@ export async function main(args: readonly string[] = []): Promise<void> {
     log('Report written to bench/results/http.md');
   }
   log(report.slice(report.indexOf('## Results')));
-  for (const check of targetChecks(results, settings.connections)) log(`${check.verdict}  ${check.name}: ${check.detail}`);
+  for (const check of targetChecks(results, settings.connections))
+    log(`${check.verdict}  ${check.name}: ${check.detail}`);
 }

@@ -28,7 +28,9 @@ export function cpuTimes(): CpuTimes | undefined {
 
 /** The CPU time between two readings, or `undefined` when either is missing. */
 export function cpuTimesBetween(before: CpuTimes | undefined, after: CpuTimes | undefined): CpuTimes | undefined {
-  return before === undefined || after === undefined ? undefined : { steal: after.steal - before.steal, total: after.total - before.total };
+  return before === undefined || after === undefined
+    ? undefined
+    : { steal: after.steal - before.steal, total: after.total - before.total };
 }
 
 /** Steal as a percentage of the CPU time, `n/a` when it could not be read. */
@@ -60,7 +62,8 @@ export function referenceWorkMs(): number {
   let sink = 0;
   const once = () => {
     const startedAt = performance.now();
-    for (let index = 0; index < 2_000; index += 1) sink += (JSON.parse(JSON.stringify(referencePage)) as typeof referencePage).items.length;
+    for (let index = 0; index < 2_000; index += 1)
+      sink += (JSON.parse(JSON.stringify(referencePage)) as typeof referencePage).items.length;
     return performance.now() - startedAt;
   };
   once();
@@ -111,7 +114,8 @@ export function machineLines(window: MachineWindow): string {
  */
 export function codeRevision(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const commit = git('rev-parse', '--short', 'HEAD');
     const changed = git('status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results');
     return changed === '' ? `\`${commit}\`` : `\`${commit}\` with uncommitted changes`;

@@ -8,20 +8,21 @@
  * 2. The guard's cost per request with revocations on and off, cache hit and uncached (EdDSA).
  * 3. The tasks list's throughput with `REVOCATIONS=on` against `off`, two tasks processes, runs alternating.
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { nativeFetch } from '@tessera/auth/testing';
+import type { Principal } from '@tessera/guard';
 import { createVerifier, type Verifier } from '@tessera/guard';
 import { generateTestKey, RevocationList, signToken, startRevocationServer } from '@tessera/guard/testing';
-import type { Principal } from '@tessera/guard';
+import { type Measurement, measure } from './guard-harness.ts';
 import type { AuthServerInput, AuthServerReady } from './http-auth-server.ts';
 import { listPath, seedTasks, waitUntilReady } from './http-checks.ts';
 import { runLoad } from './http-load.ts';
-import { startChild, type ChildServer } from './http-processes.ts';
+import { type ChildServer, startChild } from './http-processes.ts';
 import type { TasksServerInput, TasksServerReady } from './http-tasks-server.ts';
-import { measure, type Measurement } from './guard-harness.ts';
 import { codeRevision, machineLines, watchMachine } from './machine.ts';
 
 /** The contract: every follower refuses the token within this long of the revoking call returning. */
@@ -48,12 +49,24 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 // --- the stack --------------------------------------------------------------------------------------------
 
-type Stack = { auth: ChildServer<AuthServerReady>; email: string; password: string; userId: string; cleanups: (() => Promise<void> | void)[] };
+type Stack = {
+  auth: ChildServer<AuthServerReady>;
+  email: string;
+  password: string;
+  userId: string;
+  cleanups: (() => Promise<void> | void)[];
+};
 
 async function startTasks(stack: Stack, revocations: 'on' | 'off'): Promise<ChildServer<TasksServerReady>> {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-revocation-bench-'));
   stack.cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const input: TasksServerInput = { authUrl: stack.auth.payload.url, userId: stack.userId, databaseUrl: undefined, dataDir, revocations };
+  const input: TasksServerInput = {
+    authUrl: stack.auth.payload.url,
+    userId: stack.userId,
+    databaseUrl: undefined,
+    dataDir,
+    revocations,
+  };
   const tasks = await startChild<TasksServerReady>('./http-tasks-server.ts', input);
   stack.cleanups.push(() => tasks.stop());
   await waitUntilReady(tasks.payload.url);
@@ -66,7 +79,9 @@ async function startTasks(stack: Stack, revocations: 'on' | 'off'): Promise<Chil
  */
 async function newSession(stack: Stack): Promise<{ sessionToken: string; jwt: string }> {
   const sessionToken = (await stack.auth.request({ type: 'session', userId: stack.userId })) as string;
-  const answer = await nativeFetch(`${stack.auth.payload.url}/api/auth/token`, { headers: { authorization: `Bearer ${sessionToken}` } });
+  const answer = await nativeFetch(`${stack.auth.payload.url}/api/auth/token`, {
+    headers: { authorization: `Bearer ${sessionToken}` },
+  });
   if (answer.status !== 200) throw new Error(`/api/auth/token answered ${answer.status}`);
   return { sessionToken, jwt: ((await answer.json()) as { token: string }).token };
 }
@@ -96,7 +111,11 @@ async function msUntilRefused(url: string, jwt: string, since: number): Promise<
 
 type Propagation = { followers: number; count: number; lastFollower: number[]; eachFollower: number[] };
 
-async function propagation(stack: Stack, followers: readonly ChildServer<TasksServerReady>[], count: number): Promise<Propagation> {
+async function propagation(
+  stack: Stack,
+  followers: readonly ChildServer<TasksServerReady>[],
+  count: number,
+): Promise<Propagation> {
   const sessions = [];
   for (let i = 0; i < count; i++) sessions.push(await newSession(stack));
   const lastFollower: number[] = [];
@@ -118,7 +137,12 @@ async function propagation(stack: Stack, followers: readonly ChildServer<TasksSe
     eachFollower.push(...times);
     lastFollower.push(Math.max(...times));
   }
-  return { followers: followers.length, count, lastFollower: lastFollower.sort((a, b) => a - b), eachFollower: eachFollower.sort((a, b) => a - b) };
+  return {
+    followers: followers.length,
+    count,
+    lastFollower: lastFollower.sort((a, b) => a - b),
+    eachFollower: eachFollower.sort((a, b) => a - b),
+  };
 }
 
 // --- the guard's cost per request -------------------------------------------------------------------------
@@ -130,7 +154,13 @@ async function propagation(stack: Stack, followers: readonly ChildServer<TasksSe
 function lookupNanoseconds(entries: readonly unknown[], quick: boolean): number {
   const list = new RevocationList();
   list.merge(entries, Date.now());
-  const principal: Principal = { kind: 'user', subject: 'u', userId: 'u', scopes: new Set(), claims: { iss: 'i', sub: 'u', aud: 'a', exp: 0, sid: randomUUID() } };
+  const principal: Principal = {
+    kind: 'user',
+    subject: 'u',
+    userId: 'u',
+    scopes: new Set(),
+    claims: { iss: 'i', sub: 'u', aud: 'a', exp: 0, sid: randomUUID() },
+  };
   const iterations = quick ? 200_000 : 5_000_000;
   let best = Number.POSITIVE_INFINITY;
   let refused = 0;
@@ -143,14 +173,25 @@ function lookupNanoseconds(entries: readonly unknown[], quick: boolean): number 
   return best;
 }
 
-async function guardCost(quick: boolean): Promise<{ results: readonly Measurement[]; listSize: number; lookupNs: number }> {
+async function guardCost(
+  quick: boolean,
+): Promise<{ results: readonly Measurement[]; listSize: number; lookupNs: number }> {
   const key = generateTestKey('EdDSA', 'bench-revocation');
   const later = Math.floor(Date.now() / 1000) + 3600;
   const listSize = 1_000;
-  const entries = Array.from({ length: listSize }, () => ({ sid: randomUUID(), revoked_at: later - 3600, expires_at: later }));
+  const entries = Array.from({ length: listSize }, () => ({
+    sid: randomUUID(),
+    revoked_at: later - 3600,
+    expires_at: later,
+  }));
   const lookupNs = lookupNanoseconds(entries, quick);
   const server = await startRevocationServer(entries);
-  const base = { issuer: 'http://localhost:3000', audience: 'tessera', algorithms: ['EdDSA' as const], keys: [key.jwk] };
+  const base = {
+    issuer: 'http://localhost:3000',
+    audience: 'tessera',
+    algorithms: ['EdDSA' as const],
+    keys: [key.jwk],
+  };
   const revocations = { url: server.url };
   const verifiers: Verifier[] = [
     createVerifier({ ...base, cache: false }),
@@ -161,7 +202,15 @@ async function guardCost(quick: boolean): Promise<{ results: readonly Measuremen
   try {
     await Promise.all(verifiers.map((verifier) => verifier.revocations?.ready()));
     const now = Math.floor(Date.now() / 1000);
-    const token = signToken(key, { iss: base.issuer, aud: 'tessera', sub: 'bench-user', user_id: 'bench-user', sid: randomUUID(), iat: now, exp: now + 3600 });
+    const token = signToken(key, {
+      iss: base.issuer,
+      aud: 'tessera',
+      sub: 'bench-user',
+      user_id: 'bench-user',
+      sid: randomUUID(),
+      iat: now,
+      exp: now + 3600,
+    });
     const [noCacheOff, noCacheOn, cacheOff, cacheOn] = verifiers as [Verifier, Verifier, Verifier, Verifier];
     const contenders = [
       { name: 'uncached, revocations off', run: () => noCacheOff.verify(token), async: true },
@@ -170,7 +219,10 @@ async function guardCost(quick: boolean): Promise<{ results: readonly Measuremen
       { name: 'cache hit, revocations on', run: () => cacheOn.verify(token), async: true },
     ];
     for (const contender of contenders) await contender.run();
-    const results = await measure(contenders, quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 41, roundMs: 40, warmupMs: 250 });
+    const results = await measure(
+      contenders,
+      quick ? { rounds: 3, roundMs: 20, warmupMs: 30 } : { rounds: 41, roundMs: 40, warmupMs: 250 },
+    );
     return { results, listSize, lookupNs };
   } finally {
     for (const verifier of verifiers) verifier.close();
@@ -193,8 +245,14 @@ async function throughput(stack: Stack, quick: boolean): Promise<Throughput> {
   const rounds = quick ? 1 : 6;
   const result: Throughput = { on: [], off: [], seconds, connections };
   const run = async (server: ChildServer<TasksServerReady>) => {
-    const load = await runLoad({ url: `${server.payload.url}${listPath}`, headers: { authorization: `Bearer ${jwt}` }, connections, durationSeconds: seconds });
-    if (load.non2xx > 0 || load.errors > 0) throw new Error(`throughput run: ${load.non2xx} non-2xx, ${load.errors} errors`);
+    const load = await runLoad({
+      url: `${server.payload.url}${listPath}`,
+      headers: { authorization: `Bearer ${jwt}` },
+      connections,
+      durationSeconds: seconds,
+    });
+    if (load.non2xx > 0 || load.errors > 0)
+      throw new Error(`throughput run: ${load.non2xx} non-2xx, ${load.errors} errors`);
     return load.responses / load.seconds;
   };
   // Warm both, then alternate which goes first in each round.
@@ -214,22 +272,37 @@ async function throughput(stack: Stack, quick: boolean): Promise<Throughput> {
   return result;
 }
 
-const median = (values: readonly number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 // --- report -----------------------------------------------------------------------------------------------
 
 function propagationRows(result: Propagation): string[] {
   const row = (what: string, values: number[]) =>
     `| ${result.followers} | ${what} | ${values.length} | ${ms(percentile(values, 0.5))} | ${ms(percentile(values, 0.9))} | ${ms(percentile(values, 0.99))} | ${ms(values.at(-1) ?? Number.NaN)} |`;
-  return [row('the last follower to refuse', result.lastFollower), ...(result.followers > 1 ? [row('each follower', result.eachFollower)] : [])];
+  return [
+    row('the last follower to refuse', result.lastFollower),
+    ...(result.followers > 1 ? [row('each follower', result.eachFollower)] : []),
+  ];
 }
 
 export async function main(args: readonly string[] = []): Promise<void> {
   const { count, quick } = parseOptions(args);
   const endWatch = watchMachine();
   const startedAt = new Date();
-  const auth = await startChild<AuthServerReady>('./http-auth-server.ts', { databaseUrl: 'memory://' } satisfies AuthServerInput);
-  const stack: Stack = { auth, email: `revocation-bench-${randomUUID()}@example.test`, password: `pw-${randomUUID()}`, userId: '', cleanups: [() => auth.stop()] };
+  const auth = await startChild<AuthServerReady>('./http-auth-server.ts', {
+    databaseUrl: 'memory://',
+  } satisfies AuthServerInput);
+  const stack: Stack = {
+    auth,
+    email: `revocation-bench-${randomUUID()}@example.test`,
+    password: `pw-${randomUUID()}`,
+    userId: '',
+    cleanups: [() => auth.stop()],
+  };
   try {
     const signedUp = await nativeFetch(`${auth.payload.url}/api/auth/sign-up/email`, {
       method: 'POST',
@@ -247,25 +320,38 @@ export async function main(args: readonly string[] = []): Promise<void> {
     const first = await startTasks(stack, 'on');
     const one = await propagation(stack, [first], count);
     process.stdout.write(`propagation to 3 followers, ${count} sign-outs…\n`);
-    const three = await propagation(stack, [first, await startTasks(stack, 'on'), await startTasks(stack, 'on')], count);
+    const three = await propagation(
+      stack,
+      [first, await startTasks(stack, 'on'), await startTasks(stack, 'on')],
+      count,
+    );
     const machine = endWatch();
 
     // Rounds run interleaved, so on and off of one round saw the same machine: the median of the per-round
     // differences (and ratios) is far steadier on a loaded machine than the difference of two medians.
     const samplesOf = (name: string) => cost.results.find((m) => m.name === name)?.samples ?? [];
-    const pairedDelta = (on: string, off: string) => median(samplesOf(on).map((value, round) => value - (samplesOf(off)[round] ?? Number.NaN)));
+    const pairedDelta = (on: string, off: string) =>
+      median(samplesOf(on).map((value, round) => value - (samplesOf(off)[round] ?? Number.NaN)));
     const hitDelta = pairedDelta('cache hit, revocations on', 'cache hit, revocations off');
     const uncachedDelta = pairedDelta('uncached, revocations on', 'uncached, revocations off');
     const loadRatio = median(load.on.map((value, round) => value / (load.off[round] ?? Number.NaN)));
     const worstP99 = Math.max(percentile(one.lastFollower, 0.99), percentile(three.lastFollower, 0.99));
     const checks = [
-      { name: `p99 propagation ≤ ${boundMs} ms (1 and 3 followers, the last follower to refuse)`, pass: worstP99 <= boundMs, detail: ms(worstP99) },
+      {
+        name: `p99 propagation ≤ ${boundMs} ms (1 and 3 followers, the last follower to refuse)`,
+        pass: worstP99 <= boundMs,
+        detail: ms(worstP99),
+      },
       {
         name: 'cached hit within 0.2 µs of revocations off (the added lookup, timed alone)',
         pass: cost.lookupNs <= 200,
         detail: `+${(cost.lookupNs / 1000).toFixed(3)} µs (whole hits, paired rounds: ${hitDelta >= 0 ? '+' : ''}${hitDelta.toFixed(3)} µs)`,
       },
-      { name: 'tasks list throughput with revocations on ≥ 97% of off', pass: loadRatio >= 0.97, detail: `${(loadRatio * 100).toFixed(1)}%` },
+      {
+        name: 'tasks list throughput with revocations on ≥ 97% of off',
+        pass: loadRatio >= 0.97,
+        detail: `${(loadRatio * 100).toFixed(1)}%`,
+      },
     ];
     const report = [
       `# Revocation benchmark, ${startedAt.toISOString()}`,
@@ -306,7 +392,10 @@ export async function main(args: readonly string[] = []): Promise<void> {
       '',
       '| verifier | µs/op (median) | min–max over rounds |',
       '|---|---:|---:|',
-      ...cost.results.map((m) => `| ${m.name} | ${m.microseconds.toFixed(3)} | ${Math.min(...m.samples).toFixed(3)}–${Math.max(...m.samples).toFixed(3)} |`),
+      ...cost.results.map(
+        (m) =>
+          `| ${m.name} | ${m.microseconds.toFixed(3)} | ${Math.min(...m.samples).toFixed(3)}–${Math.max(...m.samples).toFixed(3)} |`,
+      ),
       '',
       `A cache hit with revocations on does exactly one thing more: \`RevocationList.refuses\` (a \`Map\` lookup of the \`sid\`).`,
       `Timed alone (best of several synchronous runs of millions, ${cost.listSize.toLocaleString('en-US')} entries): ${cost.lookupNs.toFixed(1)} ns.`,

@@ -9,14 +9,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { openDatabase, withSubject, type AppDatabase } from '@tessera/db';
+import { fileURLToPath } from 'node:url';
+import { type AppDatabase, openDatabase, withSubject } from '@tessera/db';
 import { createTestDatabase } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { selectPage } from './docs-way-service.ts';
-import { databaseList, flag, type DatabaseTarget } from './http-settings.ts';
+import { type DatabaseTarget, databaseList, flag } from './http-settings.ts';
 import { codeRevision, machineLines, watchMachine } from './machine.ts';
 
 const users = 200;
@@ -44,7 +44,9 @@ const paths: readonly Path[] = [
 type Settings = { quick: boolean; rounds: number; queries: number; databases: DatabaseTarget[]; postgresUrl: string };
 
 function parseSettings(args: readonly string[]): Settings {
-  const stray = args.filter((arg) => arg !== 'quick' && flag([arg], 'db') === undefined && flag([arg], 'postgres') === undefined);
+  const stray = args.filter(
+    (arg) => arg !== 'quick' && flag([arg], 'db') === undefined && flag([arg], 'postgres') === undefined,
+  );
   if (stray.length > 0) throw new Error(`unknown argument(s): ${stray.join(' ')}; known: quick, db=…, postgres=…`);
   const quick = args.includes('quick');
   return {
@@ -52,7 +54,8 @@ function parseSettings(args: readonly string[]): Settings {
     rounds: quick ? 1 : 5,
     queries: quick ? 200 : 500,
     databases: databaseList(flag(args, 'db')),
-    postgresUrl: flag(args, 'postgres') ?? process.env.TEST_DATABASE_URL?.trim() ?? 'postgres://postgres@127.0.0.1:5432/test',
+    postgresUrl:
+      flag(args, 'postgres') ?? process.env.TEST_DATABASE_URL?.trim() ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
 }
 
@@ -77,7 +80,8 @@ async function runPath(db: AppDatabase, path: Path, concurrency: number, queries
   return { perSecond: queries / seconds, p50: at(0.5), p99: at(0.99) };
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** A warm-up round, then `rounds` rounds of every path, interleaved; one Markdown table of the medians. */
 async function measure(db: AppDatabase, concurrency: number, settings: Settings): Promise<string[]> {
@@ -127,7 +131,10 @@ async function openSeeded(target: DatabaseTarget, cleanups: (() => Promise<void>
   if (target === 'postgres') {
     const database = await createTestDatabase();
     // Roles outlive the database: the bypass role goes after the database is dropped.
-    cleanups.push(() => dropRole(database.url), () => database.drop());
+    cleanups.push(
+      () => dropRole(database.url),
+      () => database.drop(),
+    );
     url = database.url;
   } else {
     dataDir = mkdtempSync(join(os.tmpdir(), 'tessera-rls-cost-'));
@@ -163,7 +170,12 @@ async function measureHalf(target: DatabaseTarget, settings: Settings): Promise<
     const database = await openSeeded(target, cleanups);
     // PGlite runs one statement at a time on this thread: more callers only queue.
     const concurrencies = target === 'postgres' ? [1, 8] : [1];
-    const lines = [target === 'postgres' ? '### Postgres (postgres-js, a pool of 8)' : '### Embedded default (PGlite under a temporary directory)', ''];
+    const lines = [
+      target === 'postgres'
+        ? '### Postgres (postgres-js, a pool of 8)'
+        : '### Embedded default (PGlite under a temporary directory)',
+      '',
+    ];
     for (const concurrency of concurrencies) {
       process.stdout.write(`${target}: ${concurrency} concurrent caller(s)\n`);
       lines.push(...(await measure(database.db, concurrency, settings)));
@@ -202,7 +214,7 @@ export async function main(args: readonly string[] = []): Promise<void> {
     `  \`${appRole}\` and \`app.user_id\`, the select (filtered by the policy and by \`user_id\`), \`commit\`.`,
     '- **scope, policy bypassed**: the same, switching to a `BYPASSRLS` role made for the run: what the transaction and the',
     '  settings cost without the policy.',
-    "- **plain select**: the select alone, one statement outside any transaction, as the superuser that migrated (no policy",
+    '- **plain select**: the select alone, one statement outside any transaction, as the superuser that migrated (no policy',
     "  binds it): the docs' way.",
     '',
     '## Results',

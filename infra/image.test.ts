@@ -41,7 +41,16 @@ describe.each(['auth', 'tasks'])('the %s image', (service) => {
     }
     const [command, ...args] = installCommand(service);
     execFileSync(command!, args, { cwd: app, stdio: 'pipe', env: { ...process.env, npm_config_loglevel: 'error' } });
-    for (const tool of ['vitest', 'turbo', 'playwright-core', 'typescript', 'drizzle-kit', 'autocannon', 'vite', 'react']) {
+    for (const tool of [
+      'vitest',
+      'turbo',
+      'playwright-core',
+      'typescript',
+      'drizzle-kit',
+      'autocannon',
+      'vite',
+      'react',
+    ]) {
       expect(existsSync(join(app, 'node_modules', tool)), tool).toBe(false);
     }
     expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(true);
@@ -50,30 +59,40 @@ describe.each(['auth', 'tasks'])('the %s image', (service) => {
   it('starts from those dependencies and answers /healthz', { timeout: 120_000 }, async () => {
     for (const path of copiedPaths('runtime')) {
       const source = path.replaceAll('${SERVICE}', service);
-      cpSync(join(root, source), join(app, source), { recursive: true, filter: (file) => !file.includes('node_modules') });
+      cpSync(join(root, source), join(app, source), {
+        recursive: true,
+        filter: (file) => !file.includes('node_modules'),
+      });
     }
     const port = await unusedPort();
     const variable = `${service.toUpperCase()}_PORT`;
-    const child = spawn('node', ['--conditions=@tessera/source', '--import', 'tsx', `services/${service}/src/main.ts`], {
-      cwd: app,
-      env: {
-        PATH: process.env['PATH'],
-        NODE_ENV: 'production',
-        [variable]: String(port),
-        DATA_DIR: join(app, '.data'),
-        BETTER_AUTH_SECRET: 'an image test secret of more than 32 characters',
-        BETTER_AUTH_TELEMETRY: '0',
-        LOG_LEVEL: 'warn',
+    const child = spawn(
+      'node',
+      ['--conditions=@tessera/source', '--import', 'tsx', `services/${service}/src/main.ts`],
+      {
+        cwd: app,
+        env: {
+          PATH: process.env['PATH'],
+          NODE_ENV: 'production',
+          [variable]: String(port),
+          DATA_DIR: join(app, '.data'),
+          BETTER_AUTH_SECRET: 'an image test secret of more than 32 characters',
+          BETTER_AUTH_TELEMETRY: '0',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const deadline = Date.now() + 100_000;
       let status = 0;
       while (Date.now() < deadline && child.exitCode === null) {
-        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (response) => response.status,
+          () => 0,
+        );
         if (status === 200) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

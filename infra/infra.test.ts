@@ -10,7 +10,12 @@ import { parseAllDocuments } from 'yaml';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-type Manifest = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown>; data?: Record<string, string> };
+type Manifest = {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
 type Container = {
   image?: string;
   ports?: { name?: string; containerPort?: number }[];
@@ -34,16 +39,23 @@ function containersOf(deployment: Manifest): Container[] {
 
 /** Every env var name the services and packages read: the keys of their zod env schemas and process.env lookups. */
 function variablesReadByCode(): Set<string> {
-  const sources = ['services', 'packages']
-    .flatMap((top) => readdirSync(join(root, top)).map((name) => join(root, top, name, 'src')))
+  const sources = ['services', 'packages', 'examples']
+    .flatMap((top) => readdirSync(join(root, top)).map((name) => join(root, top, name)))
+    .flatMap((dir) => ['src', 'vite.config.ts'].map((part) => join(dir, part)))
     .filter(existsSync)
-    .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => join(dir, file)))
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+    .flatMap((path) =>
+      path.endsWith('.ts')
+        ? [path]
+        : readdirSync(path, { recursive: true, encoding: 'utf8' }).map((file) => join(path, file)),
+    )
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file));
   const names = new Set<string>();
   for (const file of sources) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|NODE_ENV|DATA_DIR|HOST)\b/g)) {
+    const text = readFileSync(file, 'utf8');
+    // Names with an underscore anywhere, and any upper-case key of a zod env schema or `env.NAME` read.
+    for (const match of text.matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|NODE_ENV|DATA_DIR|HOST)\b/g))
       names.add(match[1]!);
-    }
+    for (const match of text.matchAll(/(?:^\s*|env\.)([A-Z][A-Z0-9]+)\b(?=\s*[:?|)&;,}]|\s*$)/gm)) names.add(match[1]!);
   }
   return names;
 }
@@ -58,9 +70,23 @@ describe('.env.example', () => {
   });
 
   it('documents every variable in the architecture contract', () => {
-    for (const name of ['AUTH_PORT', 'TASKS_PORT', 'AUTH_URL', 'AUTH_ISSUER', 'JWT_AUDIENCE', 'JWT_TTL', 'JWT_ALG',
-      'JWT_MODE', 'JWT_SECRET', 'BETTER_AUTH_SECRET', 'AUTH_DATABASE_URL', 'TASKS_DATABASE_URL', 'DATA_DIR',
-      'TRUSTED_ORIGINS', 'TEST_DATABASE_URL']) {
+    for (const name of [
+      'AUTH_PORT',
+      'TASKS_PORT',
+      'AUTH_URL',
+      'AUTH_ISSUER',
+      'JWT_AUDIENCE',
+      'JWT_TTL',
+      'JWT_ALG',
+      'JWT_MODE',
+      'JWT_SECRET',
+      'BETTER_AUTH_SECRET',
+      'AUTH_DATABASE_URL',
+      'TASKS_DATABASE_URL',
+      'DATA_DIR',
+      'TRUSTED_ORIGINS',
+      'TEST_DATABASE_URL',
+    ]) {
       expect(documented, name).toContain(name);
     }
   });
@@ -98,9 +124,13 @@ describe('Dockerfile', () => {
   it("copies every workspace's package.json before npm ci", () => {
     const dockerfile = read('infra/docker/Dockerfile');
     const workspaces = (JSON.parse(read('package.json')) as { workspaces: string[] }).workspaces
-      .flatMap((pattern) => pattern.endsWith('/*') && !existsSync(join(root, pattern.slice(0, -2))) ? [] : pattern.endsWith('/*')
-        ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`)
-        : [pattern])
+      .flatMap((pattern) =>
+        pattern.endsWith('/*') && !existsSync(join(root, pattern.slice(0, -2)))
+          ? []
+          : pattern.endsWith('/*')
+            ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`)
+            : [pattern],
+      )
       .filter((dir) => existsSync(join(root, dir, 'package.json')));
     for (const dir of workspaces) expect(dockerfile, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
@@ -117,7 +147,10 @@ describe('Kubernetes manifests', () => {
       const [container] = containersOf(deployment);
       expect(container?.readinessProbe?.httpGet?.path).toBe('/readyz');
       expect(container?.livenessProbe?.httpGet?.path).toBe('/healthz');
-      expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(container?.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      });
     }
   });
 
@@ -158,19 +191,33 @@ describe('Kubernetes manifests', () => {
     );
   }
 
-  it.skipIf(!hasKubectl)('renders with kustomize: every kind, the Ingress on both Services, images from the registry', () => {
-    const rendered = execFileSync('kubectl', ['kustomize', join(root, 'infra/k8s')], { encoding: 'utf8' });
-    const documents = parseAllDocuments(rendered).map((doc) => doc.toJS() as Manifest & { metadata?: { namespace?: string } });
-    expect(documents.map((document) => document.kind)).toEqual(
-      expect.arrayContaining(['Namespace', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']),
-    );
-    const ingress = documents.find((document) => document.kind === 'Ingress');
-    const backends = JSON.stringify(ingress?.spec).match(/"service":\{"name":"(\w+)"/g);
-    expect(backends).toEqual(['"service":{"name":"auth"', '"service":{"name":"tasks"']);
-    for (const deployment of documents.filter((document) => document.kind === 'Deployment')) {
-      expect(containersOf(deployment)[0]?.image).toMatch(/^registry\.example\.com\/tessera\/(auth|tasks):/);
-    }
-  });
+  it.skipIf(!hasKubectl)(
+    'renders with kustomize: every kind, the Ingress on both Services, images from the registry',
+    () => {
+      const rendered = execFileSync('kubectl', ['kustomize', join(root, 'infra/k8s')], { encoding: 'utf8' });
+      const documents = parseAllDocuments(rendered).map(
+        (doc) => doc.toJS() as Manifest & { metadata?: { namespace?: string } },
+      );
+      expect(documents.map((document) => document.kind)).toEqual(
+        expect.arrayContaining([
+          'Namespace',
+          'ConfigMap',
+          'Deployment',
+          'Service',
+          'NetworkPolicy',
+          'Ingress',
+          'HorizontalPodAutoscaler',
+          'PodDisruptionBudget',
+        ]),
+      );
+      const ingress = documents.find((document) => document.kind === 'Ingress');
+      const backends = JSON.stringify(ingress?.spec).match(/"service":\{"name":"(\w+)"/g);
+      expect(backends).toEqual(['"service":{"name":"auth"', '"service":{"name":"tasks"']);
+      for (const deployment of documents.filter((document) => document.kind === 'Deployment')) {
+        expect(containersOf(deployment)[0]?.image).toMatch(/^registry\.example\.com\/tessera\/(auth|tasks):/);
+      }
+    },
+  );
 
   it('takes the public AUTH_URL from config.yaml only, and names no namespace in a service URL', () => {
     expect(config.data?.AUTH_URL).toMatch(/^https:\/\//);
@@ -179,6 +226,7 @@ describe('Kubernetes manifests', () => {
     const tasks = containersOf(deployments.find((d) => d.metadata?.name === 'tasks')!)[0];
     const jwksFrom = (tasks?.env?.find((e) => e.name === 'AUTH_URL') as { value?: string } | undefined)?.value;
     expect(jwksFrom).toBe('http://auth');
-    for (const file of readdirSync(join(root, 'infra/k8s'))) expect(read(`infra/k8s/${file}`), file).not.toMatch(/\.svc\b|\.tessera\b/);
+    for (const file of readdirSync(join(root, 'infra/k8s')))
+      expect(read(`infra/k8s/${file}`), file).not.toMatch(/\.svc\b|\.tessera\b/);
   });
 });

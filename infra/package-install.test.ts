@@ -1,18 +1,17 @@
 // The published packages as a new user gets them: `npm pack` of each, installed from the tarball into a fresh
 // project next to hono, express and fastify. Then plain `node` (no tsx) runs the README's servers against a real
 // auth service, and `tsc` (strict, module NodeNext) checks a file that uses every export.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
-import { chromium } from 'playwright-core';
+import os from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { nativeFetch, startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
 import { unusedPort } from '@tessera/server/testing';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,7 +27,9 @@ const packages: { workspace: string; name: string; browser?: boolean }[] = [
 ];
 
 /** The fresh project's other dependencies, at the versions the repository's lockfile already holds. */
-const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version?: string }>;
+};
 const locked = (name: string) => {
   const version = lockfile.packages[`node_modules/${name}`]?.version;
   if (version === undefined) throw new Error(`${name} is not in package-lock.json`);
@@ -46,14 +47,27 @@ const servers = [
 ];
 
 /** Runs a command to completion; resolves with its exit code and output, never rejects on a failure exit. */
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; output: string }> {
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; output: string }> {
   const env = { ...process.env, npm_config_update_notifier: 'false' };
   try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      cwd,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+    };
   }
 }
 
@@ -67,7 +81,9 @@ async function succeed(command: string, args: string[], cwd: string): Promise<st
 /** A service token from the client-credentials grant (RFC 6749 §4.4). */
 async function serviceToken(auth: TestAuthService, scope: string): Promise<string> {
   const client = await auth.createClient({ scopes: [scope] });
-  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
+  ).toString('base64');
   const answer = await nativeFetch(`${auth.url}/api/auth/oauth2/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -94,9 +110,9 @@ describe('the packed packages, installed into a fresh project', () => {
 
     // npm pack runs each package's prepack (a clean build), then lists what the tarball holds.
     for (const { workspace, name } of packages) {
-      const [packed] = JSON.parse(await succeed('npm', ['pack', '--json', '--pack-destination', workdir], join(root, workspace))) as [
-        { filename: string; files: { path: string }[] },
-      ];
+      const [packed] = JSON.parse(
+        await succeed('npm', ['pack', '--json', '--pack-destination', workdir], join(root, workspace)),
+      ) as [{ filename: string; files: { path: string }[] }];
       tarballs.set(name, { file: join(workdir, packed.filename), files: packed.files.map((entry) => entry.path) });
       const examples = join(root, workspace, 'examples');
       if (existsSync(examples)) cpSync(examples, join(project, 'src'), { recursive: true });
@@ -106,13 +122,20 @@ describe('the packed packages, installed into a fresh project', () => {
       ...[...tarballs].map(([name, { file }]) => [name, `file:${file}`]),
       ...peers.map((name) => [name, locked(name)]),
     ]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-project', private: true, type: 'module', dependencies }, null, 2));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'fresh-project', private: true, type: 'module', dependencies }, null, 2),
+    );
     for (const file of ['tsconfig.json', 'every-export.ts', 'serve-route.ts']) {
       cpSync(join(fixtures, file), join(project, file === 'tsconfig.json' ? file : join('src', file)));
     }
     await succeed('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], project);
     // The repository's TypeScript, run in the fresh project: it resolves types from that project's node_modules only.
-    compiled = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    compiled = await run(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      project,
+    );
     auth = await authStarted;
   }, 300_000);
 
@@ -166,7 +189,10 @@ describe('the packed packages, installed into a fresh project', () => {
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (server.exitCode !== null || Date.now() > deadline) throw new Error(`${file} did not start:\n${output}`);
-        const answered = await fetch(`${url}/v1/me`).then(() => true, () => false);
+        const answered = await fetch(`${url}/v1/me`).then(
+          () => true,
+          () => false,
+        );
         if (answered) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -199,20 +225,23 @@ describe('the packed packages, installed into a fresh project', () => {
       expect(await response.json()).toMatchObject({ code: 'invalid_token', reason: 'signature_invalid' });
     });
 
-    if (!onlyMe) it('admits a service token with the scope and refuses a user token without it', async () => {
-      const service = await serviceToken(auth, 'reports:read');
-      const admitted = await fetch(`${url}/v1/reports`, { headers: { authorization: `Bearer ${service}` } });
-      expect(admitted.status).toBe(200);
-      const user = await auth.signUp();
-      const refused = await fetch(`${url}/v1/reports`, { headers: { authorization: `Bearer ${user.jwt}` } });
-      expect(refused.status).toBe(403);
-      expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
-    });
+    if (!onlyMe)
+      it('admits a service token with the scope and refuses a user token without it', async () => {
+        const service = await serviceToken(auth, 'reports:read');
+        const admitted = await fetch(`${url}/v1/reports`, { headers: { authorization: `Bearer ${service}` } });
+        expect(admitted.status).toBe(200);
+        const user = await auth.signUp();
+        const refused = await fetch(`${url}/v1/reports`, { headers: { authorization: `Bearer ${user.jwt}` } });
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+      });
   });
 
   for (const { name } of packages.filter((published) => published.browser)) {
     it(`imports ${name} in Chromium from its built files`, async () => {
-      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as {
+        exports: Record<string, Record<string, string>>;
+      };
       const entry = manifest.exports['.']?.['browser'] ?? manifest.exports['.']?.['import'];
       expect(entry).toMatch(/^\.\/dist\/.+\.js$/);
       const importMap = { imports: { [name]: `/node_modules/${name}/${entry!.slice(2)}` } };
@@ -223,21 +252,36 @@ describe('the packed packages, installed into a fresh project', () => {
         if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
         try {
           const body = readFileSync(join(project, path));
-          res.writeHead(200, { 'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream' }).end(body);
+          res
+            .writeHead(200, {
+              'content-type': extname(path) === '.js' ? 'text/javascript' : 'application/octet-stream',
+            })
+            .end(body);
         } catch {
           res.writeHead(404).end();
         }
       });
       await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu'],
+      });
       try {
         const tab = await browser.newPage();
         const errors: string[] = [];
         tab.on('pageerror', (error) => errors.push(error.message));
         await tab.goto(`http://127.0.0.1:${(files.address() as AddressInfo).port}/`);
         // A string, not a function: vitest would rewrite a function's import() before Chromium saw it.
-        const exported = (await tab.evaluate(`import(${JSON.stringify(name)}).then((module) => Object.keys(module).sort())`)) as string[];
-        const inNode = (await succeed(process.execPath, ['--input-type=module', '-e', `console.log(Object.keys(await import('${name}')).sort().join(' '))`], project)).trim();
+        const exported = (await tab.evaluate(
+          `import(${JSON.stringify(name)}).then((module) => Object.keys(module).sort())`,
+        )) as string[];
+        const inNode = (
+          await succeed(
+            process.execPath,
+            ['--input-type=module', '-e', `console.log(Object.keys(await import('${name}')).sort().join(' '))`],
+            project,
+          )
+        ).trim();
         expect(exported.join(' ')).toBe(inNode);
         expect(errors).toEqual([]);
       } finally {
@@ -250,9 +294,14 @@ describe('the packed packages, installed into a fresh project', () => {
   /** Every entry point the installed packages export, by package name. */
   function entries(): string[] {
     return [...tarballs.keys()].flatMap((name) => {
-      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as {
+        exports: Record<string, unknown>;
+      };
       return Object.entries(manifest.exports)
-        .filter(([subpath, target]) => subpath !== './package.json' && typeof target === 'object' && target !== null && 'import' in target)
+        .filter(
+          ([subpath, target]) =>
+            subpath !== './package.json' && typeof target === 'object' && target !== null && 'import' in target,
+        )
         .map(([subpath]) => (subpath === '.' ? name : `${name}${subpath.slice(1)}`));
     });
   }

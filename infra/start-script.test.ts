@@ -2,7 +2,7 @@
 // processes on free ports and a temporary DATA_DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,14 @@ describe('npm start', () => {
 
   it('links every service and its docs, and leaves no service running when it is killed with SIGKILL', async () => {
     const [authPort, tasksPort] = [await unusedPort(), await unusedPort()];
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, AUTH_PORT: String(authPort), TASKS_PORT: String(tasksPort) };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      AUTH_PORT: String(authPort),
+      TASKS_PORT: String(tasksPort),
+    };
     const stack = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let children: number[] = [];
@@ -59,7 +66,9 @@ describe('npm start', () => {
       await until(() => output.includes('Tessera is running') || stack.exitCode !== null, 'the banner');
       expect(output).toContain(`auth   http://localhost:${authPort}   docs http://localhost:${authPort}/docs`);
       expect(output).toContain(`tasks  http://localhost:${tasksPort}   docs http://localhost:${tasksPort}/docs`);
-      expect(output).toMatch(new RegExp(`auth service listening on 0\\.0\\.0\\.0:${authPort} \\(every IPv4 interface\\)`));
+      expect(output).toMatch(
+        new RegExp(`auth service listening on 0\\.0\\.0\\.0:${authPort} \\(every IPv4 interface\\)`),
+      );
 
       children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(stack.pid)], { encoding: 'utf8' })
         .stdout.split('\n')
@@ -96,9 +105,23 @@ describe.each([
   });
 
   it(`prints one line naming the port and ${variable}, and exits 1 without a stack trace`, () => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn', [variable]: String(port) };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 180_000 });
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      [variable]: String(port),
+    };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`cannot listen on 127.0.0.1:${port}: the port is already in use. Stop what holds it, or set ${variable} to another port.\n`);
+    expect(run.stderr).toBe(
+      `cannot listen on 127.0.0.1:${port}: the port is already in use. Stop what holds it, or set ${variable} to another port.\n`,
+    );
   }, 200_000);
 });

@@ -17,7 +17,12 @@ const tasksPort = process.env.TASKS_PORT ?? '3001';
 const authUrl = process.env.AUTH_URL ?? `http://localhost:${authPort}`;
 // Where this script probes the services: loopback, unless HOST binds them to one address only.
 const host = process.env.HOST?.trim();
-const probeHost = host === undefined || host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+const probeHost =
+  host === undefined || host === '' || host === '0.0.0.0' || host === '::'
+    ? '127.0.0.1'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
 
 const spaPort = process.env.SPA_PORT ?? '5173';
 const vite = fileURLToPath(new URL('bin/vite.js', import.meta.resolve('vite/package.json')));
@@ -25,7 +30,12 @@ const vite = fileURLToPath(new URL('bin/vite.js', import.meta.resolve('vite/pack
 /** The services in start order; each must answer `ready` before the next starts. */
 const services = [
   { name: 'auth', entry: 'services/auth/src/main.ts', url: authUrl, ready: `http://${probeHost}:${authPort}/healthz` },
-  { name: 'tasks', entry: 'services/tasks/src/main.ts', url: `http://localhost:${tasksPort}`, ready: `http://${probeHost}:${tasksPort}/healthz` },
+  {
+    name: 'tasks',
+    entry: 'services/tasks/src/main.ts',
+    url: `http://localhost:${tasksPort}`,
+    ready: `http://${probeHost}:${tasksPort}/healthz`,
+  },
   // Vite's dev server reloads by itself; it finds the services through TESSERA_AUTH_URL and TESSERA_TASKS_URL.
   {
     name: 'spa',
@@ -60,7 +70,12 @@ function start(service) {
   // So only this script receives terminal signals, and it sends each service exactly one SIGTERM.
   // The IPC channel is how a service learns that this script died, even by SIGKILL: its end closes, and the
   // service shuts down rather than live on as an orphan holding its port (@tessera/server's serve()).
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...service.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...service.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
   prefixLines(service.name, child.stdout, process.stdout);
   prefixLines(service.name, child.stderr, process.stderr);
   children.set(service.name, child);
@@ -119,7 +134,9 @@ if (!stopping) {
   console.log('\nTessera is running:');
   // The app first: it is what a person opens.
   for (const service of [services.at(-1), ...services.slice(0, -1)]) {
-    console.log(`  ${service.name.padEnd(6)} ${service.url}${service.entry === undefined ? '' : `   docs ${service.url}/docs`}`);
+    console.log(
+      `  ${service.name.padEnd(6)} ${service.url}${service.entry === undefined ? '' : `   docs ${service.url}/docs`}`,
+    );
   }
   console.log(`  JWKS   ${authUrl}/api/auth/jwks\n\nCtrl-C stops everything.\n`);
 }

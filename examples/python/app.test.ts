@@ -1,6 +1,6 @@
 // The Python example against the real auth service: Debian's /usr/bin/python3 runs app.py (FastAPI, PyJWT) in JWKS
 // mode, in secret mode, and with the auth service unreachable. Skipped, loudly, when that interpreter lacks the modules.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
@@ -10,9 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const python = '/usr/bin/python3';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const aptLine = 'apt-get install -y python3-fastapi python3-jwt python3-uvicorn';
-const available = spawnSync(python, ['-c', 'import fastapi, jwt, uvicorn, cryptography'], { stdio: 'ignore' }).status === 0;
+const available =
+  spawnSync(python, ['-c', 'import fastapi, jwt, uvicorn, cryptography'], { stdio: 'ignore' }).status === 0;
 if (!available) {
-  console.warn(`\n!!!!!!!! examples/python NOT TESTED: ${python} lacks fastapi, jwt or uvicorn. Install them with: ${aptLine}\n`);
+  console.warn(
+    `\n!!!!!!!! examples/python NOT TESTED: ${python} lacks fastapi, jwt or uvicorn. Install them with: ${aptLine}\n`,
+  );
 }
 
 type PythonService = { url: string; get(path: string, authorization?: string): Promise<Response>; stop(): void };
@@ -21,25 +24,40 @@ type PythonService = { url: string; get(path: string, authorization?: string): P
 async function startPython(env: Record<string, string>): Promise<PythonService> {
   const port = await unusedPort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(python, ['app.py'], { cwd: here, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(python, ['app.py'], {
+    cwd: here,
+    env: { PATH: process.env.PATH, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`${url}/docs`).then((response) => response.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/docs`).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`app.py did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     url,
-    get: (path, authorization) => fetch(`${url}${path}`, { headers: authorization === undefined ? {} : { authorization } }),
+    get: (path, authorization) =>
+      fetch(`${url}${path}`, { headers: authorization === undefined ? {} : { authorization } }),
     stop: () => void child.kill('SIGTERM'),
   };
 }
 
-const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 /** An HS256 token over any header and payload text, signed with `secret`. */
-function hs256(secret: string, payload: Record<string, unknown> | string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }) {
+function hs256(
+  secret: string,
+  payload: Record<string, unknown> | string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+) {
   const input = `${b64url(header)}.${b64url(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
@@ -86,14 +104,21 @@ describe.skipIf(!available)('examples/python', () => {
 
     it('refuses an altered signature', async () => {
       const { jwt } = await auth.signUp();
-      const response = await service.get('/v1/me', `Bearer ${jwt.slice(0, -6)}${jwt.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA'}`);
+      const response = await service.get(
+        '/v1/me',
+        `Bearer ${jwt.slice(0, -6)}${jwt.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA'}`,
+      );
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
       expect(await refusal(response)).toMatchObject({ code: 'invalid_token', reason: 'signature_invalid' });
     });
 
     it.each([
-      ['alg none', async (header: Record<string, unknown>, payload: string) => `${b64url({ ...header, alg: 'none' })}.${b64url(payload)}.`],
+      [
+        'alg none',
+        async (header: Record<string, unknown>, payload: string) =>
+          `${b64url({ ...header, alg: 'none' })}.${b64url(payload)}.`,
+      ],
       [
         'HS256 keyed with the public JWK (algorithm confusion)',
         async (header: Record<string, unknown>, payload: string) => {
@@ -103,8 +128,14 @@ describe.skipIf(!available)('examples/python', () => {
       ],
     ])('refuses %s', async (_what, forge) => {
       const { jwt } = await auth.signUp();
-      const [header, payload] = jwt.split('.').map((part) => Buffer.from(part, 'base64url').toString('utf8')) as [string, string];
-      const response = await service.get('/v1/me', `Bearer ${await forge(JSON.parse(header) as Record<string, unknown>, payload)}`);
+      const [header, payload] = jwt.split('.').map((part) => Buffer.from(part, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
+      const response = await service.get(
+        '/v1/me',
+        `Bearer ${await forge(JSON.parse(header) as Record<string, unknown>, payload)}`,
+      );
       expect(response.status).toBe(401);
       expect(await refusal(response)).toMatchObject({ reason: 'alg_not_allowed' });
     });
@@ -113,8 +144,12 @@ describe.skipIf(!available)('examples/python', () => {
       const { jwt } = await auth.signUp();
       const [header, payload, signature] = jwt.split('.') as [string, string, string];
       const withCrit = `${b64url({ ...JSON.parse(Buffer.from(header, 'base64url').toString('utf8')), crit: ['b64'], b64: true })}.${payload}.${signature}`;
-      expect(await refusal(await service.get('/v1/me', `Bearer ${withCrit}`))).toMatchObject({ reason: 'token_malformed' });
-      expect(await refusal(await service.get('/v1/me', `Bearer ${'a'.repeat(9000)}`))).toMatchObject({ reason: 'token_too_large' });
+      expect(await refusal(await service.get('/v1/me', `Bearer ${withCrit}`))).toMatchObject({
+        reason: 'token_malformed',
+      });
+      expect(await refusal(await service.get('/v1/me', `Bearer ${'a'.repeat(9000)}`))).toMatchObject({
+        reason: 'token_too_large',
+      });
     });
 
     it('requires the scope: a service token with it passes, a user token gets 403 naming it', async () => {
@@ -131,7 +166,9 @@ describe.skipIf(!available)('examples/python', () => {
       const { jwt } = await auth.signUp();
       const refused = await service.get('/v1/reports', `Bearer ${jwt}`);
       expect(refused.status).toBe(403);
-      expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="tessera", error="insufficient_scope", scope="reports:read"');
+      expect(refused.headers.get('www-authenticate')).toBe(
+        'Bearer realm="tessera", error="insufficient_scope", scope="reports:read"',
+      );
     });
   });
 
@@ -140,7 +177,14 @@ describe.skipIf(!available)('examples/python', () => {
     let auth: TestAuthService;
     let service: PythonService;
     const now = () => Math.floor(Date.now() / 1000);
-    const claims = (overrides: Record<string, unknown> = {}) => ({ iss: auth.config.issuer, aud: 'tessera', sub: 'user-1', iat: now(), exp: now() + 600, ...overrides });
+    const claims = (overrides: Record<string, unknown> = {}) => ({
+      iss: auth.config.issuer,
+      aud: 'tessera',
+      sub: 'user-1',
+      iat: now(),
+      exp: now() + 600,
+      ...overrides,
+    });
 
     beforeAll(async () => {
       auth = await startTestAuthService({ JWT_MODE: 'secret', JWT_SECRET: secret });
@@ -167,7 +211,11 @@ describe.skipIf(!available)('examples/python', () => {
       ['without sub', () => hs256(secret, claims({ sub: undefined })), 'claim_invalid'],
       ['with an empty sub', () => hs256(secret, claims({ sub: '' })), 'claim_invalid'],
       ['with exp as a string', () => hs256(secret, claims({ exp: String(now() + 600) })), 'claim_invalid'],
-      ['with exp 1e400 (Infinity)', () => hs256(secret, JSON.stringify(claims({ exp: 0 })).replace('"exp":0', '"exp":1e400')), 'claim_invalid'],
+      [
+        'with exp 1e400 (Infinity)',
+        () => hs256(secret, JSON.stringify(claims({ exp: 0 })).replace('"exp":0', '"exp":1e400')),
+        'claim_invalid',
+      ],
       ['not yet valid', () => hs256(secret, claims({ nbf: now() + 600 })), 'token_not_yet_valid'],
       ['signed with another secret', () => hs256(randomBytes(32).toString('hex'), claims()), 'signature_invalid'],
     ])('refuses a token %s', async (_what, token, reason) => {

@@ -1,80 +1,81 @@
 // Uses every export of the packed packages, so a fresh project's `tsc` (strict, module NodeNext) checks all of
 // their declarations. Compiled by package-install.test.ts, never run.
-import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
+
 import {
+  authFetch,
+  type BrowserSession,
+  type BrowserSessionOptions,
+  browserSession,
+  type ClientCredentialsOptions,
+  ClientError,
+  type ClientErrorCode,
+  clientCredentials,
+  type Fetch,
+  InvalidResponseError,
+  type NativeSession,
+  type NativeSessionOptions,
+  nativeSession,
+  OAuthError,
+  type RefreshOptions,
+  RequestFailedError,
+  type SessionStorage,
+  type SessionUser,
+  SignedOutError,
+  type SignedOutListener,
+  type TokenSource,
+  TokenUnavailableError,
+} from '@tessera/client';
+import { nativeFetch } from '@tessera/client/node';
+import {
+  type Algorithm,
   authChallenge,
+  type BearerAuthOptions,
+  type BearerChallengeOptions,
   bearerAuth,
   bearerChallenge,
+  type CacheOptions,
   createVerifier,
   DEFAULT_REALM,
   GuardConfigError,
   GuardError,
-  guardErrorDescriptions,
-  isAlgorithm,
-  MAX_PROBLEM_ERRORS,
-  PROBLEM_CONTENT_TYPE,
-  problemAnswer,
-  problemBody,
-  problemCodeForStatus,
-  problemTitleForStatus,
-  requireScope,
-  serviceSubjectPrefix,
-  verifyRequest,
-  type Algorithm,
-  type BearerAuthOptions,
-  type BearerChallengeOptions,
-  type CacheOptions,
   type GuardErrorCode,
   type GuardOutcome,
   type GuardVariables,
+  guardErrorDescriptions,
+  isAlgorithm,
   type JwksOptions,
+  MAX_PROBLEM_ERRORS,
+  PROBLEM_CONTENT_TYPE,
   type Principal,
   type ProblemAnswer,
   type ProblemBody,
   type ProblemDetails,
   type ProblemFieldError,
+  problemAnswer,
+  problemBody,
+  problemCodeForStatus,
+  problemTitleForStatus,
   type RequestVerification,
-  type RevocationsOptions,
   type RevocationStatus,
+  type RevocationsOptions,
+  requireScope,
   type StaticKeys,
+  serviceSubjectPrefix,
   type TokenClaims,
   type Verifier,
   type VerifierOptions,
   type VerifyRequestOptions,
+  verifyRequest,
 } from '@tessera/guard';
-import * as guardExpress from '@tessera/guard/express';
 import type { ExpressBearerAuthOptions } from '@tessera/guard/express';
-import * as guardFastify from '@tessera/guard/fastify';
+import * as guardExpress from '@tessera/guard/express';
 import type { FastifyBearerAuthOptions } from '@tessera/guard/fastify';
+import * as guardFastify from '@tessera/guard/fastify';
 // @ts-expect-error The test support is not part of the published package.
 import type * as testing from '@tessera/guard/testing';
-import {
-  authFetch,
-  browserSession,
-  ClientError,
-  clientCredentials,
-  InvalidResponseError,
-  nativeSession,
-  OAuthError,
-  RequestFailedError,
-  SignedOutError,
-  TokenUnavailableError,
-  type BrowserSession,
-  type BrowserSessionOptions,
-  type ClientCredentialsOptions,
-  type ClientErrorCode,
-  type Fetch,
-  type NativeSession,
-  type NativeSessionOptions,
-  type RefreshOptions,
-  type SessionStorage,
-  type SessionUser,
-  type SignedOutListener,
-  type TokenSource,
-} from '@tessera/client';
-import { nativeFetch } from '@tessera/client/node';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { hc } from 'hono/client';
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -84,15 +85,32 @@ const algorithm: Algorithm = 'EdDSA';
 const cache: CacheOptions = { max: 100, maxTtl: 60_000 };
 const jwks: JwksOptions = { url: 'https://auth.example/api/auth/jwks', cooldown: 30_000 };
 const keys: StaticKeys = { keys: [] };
-const revocations: RevocationsOptions = { url: 'https://auth.example/api/auth/revocations', wait: 20, onError: (error: Error) => void error.message };
-const options: VerifierOptions = { issuer: 'https://auth.example', audience: 'tessera', algorithms: [algorithm], jwks, cache, revocations };
+const revocations: RevocationsOptions = {
+  url: 'https://auth.example/api/auth/revocations',
+  wait: 20,
+  onError: (error: Error) => void error.message,
+};
+const options: VerifierOptions = {
+  issuer: 'https://auth.example',
+  audience: 'tessera',
+  algorithms: [algorithm],
+  jwks,
+  cache,
+  revocations,
+};
 const verifier: Verifier = createVerifier(options);
 const revocationStatus: RevocationStatus | undefined = verifier.revocations;
 void [keys, revocationStatus?.ready(), revocationStatus?.age(), revocationStatus?.size()];
 
 // The problem+json core every Tessera service answers with
 const fieldError: ProblemFieldError = { path: 'title', message: 'Required' };
-const problem: ProblemDetails = { status: 422, code: problemCodeForStatus(422), title: problemTitleForStatus(422), detail: 'Invalid body', errors: [fieldError] };
+const problem: ProblemDetails = {
+  status: 422,
+  code: problemCodeForStatus(422),
+  title: problemTitleForStatus(422),
+  detail: 'Invalid body',
+  errors: [fieldError],
+};
 const body: ProblemBody = problemBody(problem);
 const challengeOptions: BearerChallengeOptions = { realm: DEFAULT_REALM, error: 'insufficient_scope', scope: 'a' };
 const answer: ProblemAnswer = problemAnswer(problem, { 'www-authenticate': bearerChallenge(challengeOptions) });
@@ -111,7 +129,11 @@ const describe = (principal: Principal): string => {
 };
 
 // Hono
-const honoOptions: BearerAuthOptions = { verifier, realm: 'api', onOutcome: (outcome: GuardOutcome) => void outcome.code };
+const honoOptions: BearerAuthOptions = {
+  verifier,
+  realm: 'api',
+  onOutcome: (outcome: GuardOutcome) => void outcome.code,
+};
 const app = new Hono<{ Variables: GuardVariables }>();
 app.use('*', bearerAuth(honoOptions));
 const routes = app.get('/me', requireScope('a', 'b'), (c) => c.text(describe(c.var.principal)));
@@ -125,7 +147,10 @@ export async function GET(request: Request): Promise<Response> {
 }
 
 // Express: the principal on req and res.locals
-const expressOptions: ExpressBearerAuthOptions = { verifier, onOutcome: (outcome: guardExpress.GuardOutcome, req) => void [outcome, req.path] };
+const expressOptions: ExpressBearerAuthOptions = {
+  verifier,
+  onOutcome: (outcome: guardExpress.GuardOutcome, req) => void [outcome, req.path],
+};
 express()
   .use(guardExpress.bearerAuth(expressOptions))
   .get('/me', guardExpress.requireScope('a'), (req, res) => {
@@ -134,7 +159,11 @@ express()
   });
 
 // Fastify: the principal on request, through declaration merging
-const fastifyOptions: FastifyBearerAuthOptions = { verifier, realm: 'api', onOutcome: (outcome: guardFastify.GuardOutcome, request) => void [outcome, request.url] };
+const fastifyOptions: FastifyBearerAuthOptions = {
+  verifier,
+  realm: 'api',
+  onOutcome: (outcome: guardFastify.GuardOutcome, request) => void [outcome, request.url],
+};
 const fastify = Fastify();
 await fastify.register(guardFastify.bearerAuth, fastifyOptions);
 fastify.get('/me', { preHandler: guardFastify.requireScope('a') }, async (request) => {
@@ -153,12 +182,27 @@ const nodeFetch: Fetch = nativeFetch;
 const nativeOptions: NativeSessionOptions = { authUrl: 'https://auth.example', storage, fetch: nodeFetch };
 const native: NativeSession = nativeSession(nativeOptions);
 const user: SessionUser = await native.signIn({ email: 'ada@example.com', password: 'a long passphrase' });
-const serviceOptions: ClientCredentialsOptions = { tokenUrl: 'https://auth.example/api/auth/oauth2/token', clientId: 'id', clientSecret: 'secret', scope: ['a', 'b'], audience: 'tessera' };
+const serviceOptions: ClientCredentialsOptions = {
+  tokenUrl: 'https://auth.example/api/auth/oauth2/token',
+  clientId: 'id',
+  clientSecret: 'secret',
+  scope: ['a', 'b'],
+  audience: 'tessera',
+};
 const service: TokenSource = clientCredentials(serviceOptions);
 const jwt: string = await service.token();
 const api = hc<typeof routes>('https://api.example', { fetch: authFetch(native, nodeFetch) });
 const me: Response = await api.me.$get();
-void [unsubscribe, user, jwt, me, browser.signOut(), browser.close(), native.hasSession(), native.signUp({ name: 'Ada', email: 'ada@example.com', password: 'a long passphrase' })];
+void [
+  unsubscribe,
+  user,
+  jwt,
+  me,
+  browser.signOut(),
+  browser.close(),
+  native.hasSession(),
+  native.signUp({ name: 'Ada', email: 'ada@example.com', password: 'a long passphrase' }),
+];
 
 const readable = (error: unknown): string => {
   if (error instanceof OAuthError) return `${error.error} ${error.status} ${error.description ?? ''}`;

@@ -2,4 +2,7 @@
 import { serve } from '@hono/node-server';
 import { GET } from './web-request.js';
 
-serve({ fetch: (request) => (new URL(request.url).pathname === '/v1/me' ? GET(request) : new Response(null, { status: 404 })), port: Number(process.env.PORT ?? 3002) });
+serve({
+  fetch: (request) => (new URL(request.url).pathname === '/v1/me' ? GET(request) : new Response(null, { status: 404 })),
+  port: Number(process.env.PORT ?? 3002),
+});

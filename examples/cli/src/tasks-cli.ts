@@ -1,4 +1,4 @@
-import { authFetch, ClientError, nativeSession, SignedOutError, type NativeSession } from '@tessera/client';
+import { authFetch, ClientError, type NativeSession, nativeSession, SignedOutError } from '@tessera/client';
 import { nativeFetch } from '@tessera/client/node';
 import type { TasksApi } from '@tessera/tasks';
 import { hc } from 'hono/client';
@@ -30,8 +30,16 @@ export const USAGE = `usage: npm run tasks -- <command>
 export class CliError extends Error {}
 
 /** Runs one command; what it prints goes to `print`. */
-export async function runCommand(args: string[], environment: CliEnvironment, print: (line: string) => void): Promise<void> {
-  const session = nativeSession({ authUrl: environment.authUrl, storage: sessionFile(environment.sessionPath), fetch: nativeFetch });
+export async function runCommand(
+  args: string[],
+  environment: CliEnvironment,
+  print: (line: string) => void,
+): Promise<void> {
+  const session = nativeSession({
+    authUrl: environment.authUrl,
+    storage: sessionFile(environment.sessionPath),
+    fetch: nativeFetch,
+  });
   const tasks = hc<TasksApi>(environment.tasksUrl, { fetch: authFetch(session, nativeFetch) });
   const [command, ...rest] = args;
 
@@ -92,9 +100,11 @@ export async function runCommand(args: string[], environment: CliEnvironment, pr
 export function describeFailure(error: unknown, environment: CliEnvironment): string {
   if (error instanceof SignedOutError) return 'Signed out: run `npm run tasks -- login` to sign in.';
   if (error instanceof CliError) return error.message;
-  if (error instanceof ClientError && error.code === 'token_unavailable') return `Cannot reach the auth service at ${environment.authUrl}.`;
+  if (error instanceof ClientError && error.code === 'token_unavailable')
+    return `Cannot reach the auth service at ${environment.authUrl}.`;
   if (error instanceof ClientError) return error.message;
-  if (error instanceof TypeError && error.message === 'fetch failed') return `Cannot reach the tasks service at ${environment.tasksUrl}.`;
+  if (error instanceof TypeError && error.message === 'fetch failed')
+    return `Cannot reach the tasks service at ${environment.tasksUrl}.`;
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 

@@ -31,10 +31,20 @@ describe.each(testDatabaseTargets())('the tasks CLI against the real stack on %s
   /** Runs the real CLI as `npm run tasks` does, as a child process, with `input` on its stdin. */
   function cli(args: string[], input = ''): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', 'examples/cli/src/main.ts', ...args], {
-        cwd: root,
-        env: { PATH: process.env.PATH, HOME: configHome, XDG_CONFIG_HOME: configHome, TESSERA_AUTH_URL: stack.auth.url, TESSERA_TASKS_URL: stack.url },
-      });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@tessera/source', '--import', 'tsx', 'examples/cli/src/main.ts', ...args],
+        {
+          cwd: root,
+          env: {
+            PATH: process.env.PATH,
+            HOME: configHome,
+            XDG_CONFIG_HOME: configHome,
+            TESSERA_AUTH_URL: stack.auth.url,
+            TESSERA_TASKS_URL: stack.url,
+          },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -102,7 +112,9 @@ describe.each(testDatabaseTargets())('the tasks CLI against the real stack on %s
     const run = await cli(['logout']);
     expect(run).toMatchObject({ code: 0, stdout: 'Signed out.\n' });
     expect(() => statSync(sessionPath())).toThrow();
-    const token = await nativeFetch(`${stack.auth.url}/api/auth/token`, { headers: { authorization: `Bearer ${stored}` } });
+    const token = await nativeFetch(`${stack.auth.url}/api/auth/token`, {
+      headers: { authorization: `Bearer ${stored}` },
+    });
     expect(token.status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { readableError } from './readable-error.ts';
-import { authClient, session } from './services.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { authClient, session } from './services.ts';
 import { TaskList } from './TaskList.tsx';
 
 /** Signed in: the tasks. Signed out (here, in another tab, or revoked elsewhere): the sign-in form. */

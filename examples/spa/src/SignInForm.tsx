@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { readableError } from './readable-error.ts';
 import { authClient, session } from './services.ts';
 

@@ -1,6 +1,6 @@
 import { SignedOutError } from '@tessera/client';
 import type { Task } from '@tessera/tasks';
-import { useEffect, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { readableError, responseError } from './readable-error.ts';
 import { tasksApi } from './services.ts';
 
@@ -41,14 +41,18 @@ export function TaskList() {
     });
   };
 
-  const replace = (updated: Task) => setTasks((current) => current?.map((each) => (each.id === updated.id ? updated : each)));
+  const replace = (updated: Task) =>
+    setTasks((current) => current?.map((each) => (each.id === updated.id ? updated : each)));
 
   /** Shows the new state at once (a checkbox should answer the click), and puts the old one back if refused. */
   const setDone = (task: Task, done: boolean) =>
     attempt(async () => {
       replace({ ...task, status: done ? 'done' : 'todo' });
       try {
-        const response = await tasksApi.v1.tasks[':id'].$patch({ param: { id: task.id }, json: { status: done ? 'done' : 'todo' } });
+        const response = await tasksApi.v1.tasks[':id'].$patch({
+          param: { id: task.id },
+          json: { status: done ? 'done' : 'todo' },
+        });
         if (!response.ok) throw await responseError(response);
         replace(await response.json());
       } catch (error) {
@@ -70,7 +74,13 @@ export function TaskList() {
       <form onSubmit={add} className="add">
         <label className="grow">
           New task
-          <input name="title" value={title} onChange={(event) => setTitle(event.target.value)} maxLength={200} placeholder="What needs doing?" />
+          <input
+            name="title"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            maxLength={200}
+            placeholder="What needs doing?"
+          />
         </label>
         <button type="submit" className="primary">
           Add
@@ -90,7 +100,12 @@ export function TaskList() {
           {tasks.map((task) => (
             <li key={task.id} className={task.status === 'done' ? 'done' : undefined}>
               <label className="check">
-                <input type="checkbox" aria-label="Done" checked={task.status === 'done'} onChange={(event) => void setDone(task, event.target.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label="Done"
+                  checked={task.status === 'done'}
+                  onChange={(event) => void setDone(task, event.target.checked)}
+                />
                 <span className="title">{task.title}</span>
               </label>
               <button type="button" className="quiet danger" onClick={() => void remove(task)}>

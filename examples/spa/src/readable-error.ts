@@ -6,7 +6,10 @@ import { ClientError } from '@tessera/client';
  */
 export function readableError(error: unknown): string {
   if (error instanceof TypeError) return 'Cannot reach the server. Check your connection and try again.';
-  if (error instanceof ClientError && (error.code === 'token_unavailable' || (error.code === 'request_failed' && 'status' in error && error.status === 0))) {
+  if (
+    error instanceof ClientError &&
+    (error.code === 'token_unavailable' || (error.code === 'request_failed' && 'status' in error && error.status === 0))
+  ) {
     return 'Cannot reach the server. Check your connection and try again.';
   }
   if (error instanceof Error && error.message !== '') return error.message;

@@ -5,7 +5,7 @@ import { testDatabaseTargets } from '@tessera/db/testing';
 import { startTasksStack, type TasksStack } from '@tessera/tasks/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSpaSite, type SpaSite } from './support/spa-site.ts';
+import { type SpaSite, startSpaSite } from './support/spa-site.ts';
 
 /*
  * The SPA as a person uses it: built by Vite, served over HTTP, driven in Chromium by its accessible names,
@@ -46,7 +46,11 @@ describe.skipIf(!hasChromium)('the SPA in Chromium', () => {
     afterEach(() => context?.close());
 
     const tokenCalls = () => stack.auth.requestCount(TOKEN);
-    const newPerson = (name = 'Grace') => ({ name, email: `${name.toLowerCase()}-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` });
+    const newPerson = (name = 'Grace') => ({
+      name,
+      email: `${name.toLowerCase()}-${randomUUID()}@example.test`,
+      password: `pw-${randomUUID()}`,
+    });
 
     async function open(into: BrowserContext = context): Promise<Page> {
       const page = await into.newPage();
@@ -81,7 +85,10 @@ describe.skipIf(!hasChromium)('the SPA in Chromium', () => {
       await page.getByRole('heading', { name: 'Your tasks' }).waitFor();
       await page.getByText('Loading…').waitFor({ state: 'detached' });
       return page.getByRole('listitem').evaluateAll((items) =>
-        items.map((item) => ({ title: item.querySelector('.title')?.textContent ?? '', done: item.querySelector('input')?.checked ?? false })),
+        items.map((item) => ({
+          title: item.querySelector('.title')?.textContent ?? '',
+          done: item.querySelector('input')?.checked ?? false,
+        })),
       );
     }
 
@@ -89,7 +96,8 @@ describe.skipIf(!hasChromium)('the SPA in Chromium', () => {
       const page = await open();
       await page.setViewportSize({ width: 420, height: 640 });
       await signUp(page, { ...newPerson('Ada'), email: 'ada@example.com' });
-      for (const title of ['Write the launch post', 'Review the pull request', 'Book the venue']) await add(page, title);
+      for (const title of ['Write the launch post', 'Review the pull request', 'Book the venue'])
+        await add(page, title);
 
       await task(page, 'Review the pull request').getByRole('checkbox', { name: 'Done' }).check();
       await task(page, 'Book the venue').getByRole('button', { name: 'Delete' }).click();
@@ -131,7 +139,12 @@ describe.skipIf(!hasChromium)('the SPA in Chromium', () => {
         expect(tokenCalls()).toBeGreaterThan(before);
       }
       await page.reload();
-      expect((await titlesOn(page)).map(({ title }) => title)).toEqual(['before any expiry', 'after expiry 1', 'after expiry 2', 'after expiry 3']);
+      expect((await titlesOn(page)).map(({ title }) => title)).toEqual([
+        'before any expiry',
+        'after expiry 1',
+        'after expiry 2',
+        'after expiry 3',
+      ]);
     });
 
     it('makes one token call per refresh between two tabs, counted at the auth service', async () => {

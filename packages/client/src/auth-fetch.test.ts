@@ -25,11 +25,13 @@ function resourceServer(challenge = 'Bearer realm="tessera", error="invalid_toke
   const app = new Hono()
     .post('/notes', async (c) => {
       seen.push({ authorization: c.req.header('authorization'), body: await c.req.text() });
-      if (c.req.header('authorization') !== 'Bearer token-2') return c.json({ code: 'token_expired' }, 401, { 'www-authenticate': challenge });
+      if (c.req.header('authorization') !== 'Bearer token-2')
+        return c.json({ code: 'token_expired' }, 401, { 'www-authenticate': challenge });
       return c.json({ saved: true }, 201);
     })
     .get('/notes', (c) => c.json({ items: [c.req.header('authorization')] }));
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => app.request(input instanceof Request ? input : String(input), init);
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) =>
+    app.request(input instanceof Request ? input : String(input), init);
   return { app, seen, fetch };
 }
 
@@ -49,7 +51,10 @@ describe('authFetch', () => {
   it('after a 401 invalid_token, drops the token and retries exactly once with a new one, body included', async () => {
     const { source, cleared } = numberedSource();
     const server = resourceServer();
-    const response = await authFetch(source, server.fetch)('http://api.test/notes', { method: 'POST', body: '{"n":1}' });
+    const response = await authFetch(source, server.fetch)('http://api.test/notes', {
+      method: 'POST',
+      body: '{"n":1}',
+    });
     expect(response.status).toBe(201);
     expect(cleared()).toBe(1);
     expect(server.seen).toEqual([
@@ -84,14 +89,20 @@ describe('authFetch', () => {
         controller.close();
       },
     });
-    const response = await authFetch(source, server.fetch)('http://api.test/notes', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const response = await authFetch(source, server.fetch)('http://api.test/notes', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(401);
     expect(server.seen).toEqual([{ authorization: 'Bearer token-1', body: 'streamed' }]);
   });
 
   it('rejects with the source error when the session has ended', async () => {
     const source: TokenSource = { token: () => Promise.reject(new SignedOutError()), clear: () => undefined };
-    await expect(authFetch(source, resourceServer().fetch)('http://api.test/notes')).rejects.toMatchObject({ code: 'signed_out' });
+    await expect(authFetch(source, resourceServer().fetch)('http://api.test/notes')).rejects.toMatchObject({
+      code: 'signed_out',
+    });
   });
 
   it('is the fetch of hono/client, typed end to end', async () => {

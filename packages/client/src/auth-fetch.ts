@@ -1,4 +1,4 @@
-import { fetchOr, type Fetch } from './auth-requests.ts';
+import { type Fetch, fetchOr } from './auth-requests.ts';
 import type { TokenSource } from './token-source.ts';
 
 /**
@@ -8,7 +8,10 @@ import type { TokenSource } from './token-source.ts';
  * (a `Request` with a body counts as one: pass the body in `init` to have it retried).
  * A `SignedOutError` from the source rejects the call. Works as `hc<Api>(url, { fetch: authFetch(source) })`.
  */
-export function authFetch(source: TokenSource, fetch?: Fetch): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+export function authFetch(
+  source: TokenSource,
+  fetch?: Fetch,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   const send = fetchOr(fetch);
 
   const attempt = async (input: RequestInfo | URL, init: RequestInit | undefined) => {

@@ -1,5 +1,5 @@
 import { InvalidResponseError, RequestFailedError, SignedOutError, TokenUnavailableError } from './errors.ts';
-import { timeToken, type TimedToken } from './token-times.ts';
+import { type TimedToken, timeToken } from './token-times.ts';
 
 /** The `fetch` this package calls: the platform's own unless a source is given another. */
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -18,7 +18,13 @@ export function authRoute(authUrl: string, path: string): string {
  * `GET /api/auth/token`: a 401 means the session has ended (signed out, revoked or expired); a network error,
  * 429 or 5xx is transient; a 200 must carry a JWT with `exp`.
  */
-export async function requestUserToken(fetch: Fetch, url: string, init: RequestInit, now: () => number, refreshMarginMs: number): Promise<TimedToken> {
+export async function requestUserToken(
+  fetch: Fetch,
+  url: string,
+  init: RequestInit,
+  now: () => number,
+  refreshMarginMs: number,
+): Promise<TimedToken> {
   const response = await send(fetch, url, { ...init, cache: 'no-store' });
   const receivedAt = now();
   if (response.status === 401) {
@@ -55,7 +61,12 @@ export async function failOnTransient(response: Response): Promise<void> {
  * A sign-in, sign-up or sign-out call: JSON in, the parsed body out, and a refusal as `RequestFailedError`
  * carrying the server's problem+json detail and code. A network failure has status 0 and code `network_error`.
  */
-export async function postJson(fetch: Fetch, url: string, body: unknown, init: RequestInit = {}): Promise<{ response: Response; body: unknown }> {
+export async function postJson(
+  fetch: Fetch,
+  url: string,
+  body: unknown,
+  init: RequestInit = {},
+): Promise<{ response: Response; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -69,9 +80,20 @@ export async function postJson(fetch: Fetch, url: string, body: unknown, init: R
   }
   const parsed: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const problem = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { detail?: unknown; message?: unknown; title?: unknown; code?: unknown };
-    const message = [problem.detail, problem.message, problem.title].find((value): value is string => typeof value === 'string' && value !== '');
-    throw new RequestFailedError(message ?? `The auth service answered ${response.status}`, response.status, typeof problem.code === 'string' ? problem.code : undefined);
+    const problem = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+      detail?: unknown;
+      message?: unknown;
+      title?: unknown;
+      code?: unknown;
+    };
+    const message = [problem.detail, problem.message, problem.title].find(
+      (value): value is string => typeof value === 'string' && value !== '',
+    );
+    throw new RequestFailedError(
+      message ?? `The auth service answered ${response.status}`,
+      response.status,
+      typeof problem.code === 'string' ? problem.code : undefined,
+    );
   }
   return { response, body: parsed };
 }

@@ -1,8 +1,8 @@
-import { failOnTransient, fetchOr, send, type Fetch } from './auth-requests.ts';
+import { type Fetch, failOnTransient, fetchOr, send } from './auth-requests.ts';
 import { InvalidResponseError, OAuthError } from './errors.ts';
-import { createRefreshingToken, timingOf, type RefreshOptions } from './refreshing-token.ts';
-import { timeToken } from './token-times.ts';
+import { createRefreshingToken, type RefreshOptions, timingOf } from './refreshing-token.ts';
 import type { TokenSource } from './token-source.ts';
+import { timeToken } from './token-times.ts';
 
 /** Options of {@link clientCredentials}. */
 export type ClientCredentialsOptions = RefreshOptions & {
@@ -26,7 +26,8 @@ export type ClientCredentialsOptions = RefreshOptions & {
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenSource {
   for (const name of ['tokenUrl', 'clientId', 'clientSecret'] as const) {
-    if (typeof options[name] !== 'string' || options[name] === '') throw new TypeError(`clientCredentials: ${name} is required`);
+    if (typeof options[name] !== 'string' || options[name] === '')
+      throw new TypeError(`clientCredentials: ${name} is required`);
   }
   const { tokenUrl, audience } = options;
   const fetch = fetchOr(options.fetch);
@@ -41,7 +42,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
   const cache = createRefreshingToken(async () => {
     const response = await send(fetch, tokenUrl, {
       method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: basic,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: body.toString(),
       cache: 'no-store',
       credentials: 'omit',
@@ -50,10 +55,16 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenSourc
     await failOnTransient(response);
     const answer = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (!response.ok) {
-      if (typeof answer?.error !== 'string') throw new InvalidResponseError(`the token endpoint answered ${response.status}`);
-      throw new OAuthError(answer.error, response.status, typeof answer.error_description === 'string' ? answer.error_description : undefined);
+      if (typeof answer?.error !== 'string')
+        throw new InvalidResponseError(`the token endpoint answered ${response.status}`);
+      throw new OAuthError(
+        answer.error,
+        response.status,
+        typeof answer.error_description === 'string' ? answer.error_description : undefined,
+      );
     }
-    if (typeof answer?.access_token !== 'string') throw new InvalidResponseError('the token endpoint answered without an access_token');
+    if (typeof answer?.access_token !== 'string')
+      throw new InvalidResponseError('the token endpoint answered without an access_token');
     const expiresIn = typeof answer.expires_in === 'number' ? answer.expires_in : undefined;
     return timeToken(answer.access_token, receivedAt, margin, expiresIn);
   }, options);

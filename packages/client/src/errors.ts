@@ -9,7 +9,12 @@
  * | `request_failed` | `RequestFailedError` | sign-in, sign-up or sign-out was refused (`problemCode` holds the server's code, e.g. `invalid_email_or_password`) |
  * | `oauth_error` | `OAuthError` | the client-credentials grant was refused; `error` holds the RFC 6749 §5.2 code, e.g. `invalid_client` |
  */
-export type ClientErrorCode = 'signed_out' | 'token_unavailable' | 'invalid_response' | 'request_failed' | 'oauth_error';
+export type ClientErrorCode =
+  | 'signed_out'
+  | 'token_unavailable'
+  | 'invalid_response'
+  | 'request_failed'
+  | 'oauth_error';
 
 /** The base of every error of `@tessera/client`. Messages never contain a token, a password or a client secret. */
 export class ClientError extends Error {
@@ -74,7 +79,9 @@ export class OAuthError extends ClientError {
     readonly status: number,
     readonly description: string | undefined,
   ) {
-    super('oauth_error', description === undefined ? `Token request refused: ${error}` : `Token request refused: ${error}: ${description}`);
+    super(
+      'oauth_error',
+      description === undefined ? `Token request refused: ${error}` : `Token request refused: ${error}: ${description}`,
+    );
   }
 }
-

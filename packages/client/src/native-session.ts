@@ -1,6 +1,6 @@
-import { authRoute, fetchOr, postJson, requestUserToken, type Fetch } from './auth-requests.ts';
+import { authRoute, type Fetch, fetchOr, postJson, requestUserToken } from './auth-requests.ts';
 import { InvalidResponseError, RequestFailedError, SignedOutError } from './errors.ts';
-import { createRefreshingToken, timingOf, type RefreshOptions } from './refreshing-token.ts';
+import { createRefreshingToken, type RefreshOptions, timingOf } from './refreshing-token.ts';
 import { createSignedOutEvents, type SignedOutListener } from './signed-out-events.ts';
 import type { TokenSource } from './token-source.ts';
 
@@ -48,7 +48,8 @@ export type NativeSession = TokenSource & {
  * `storage` are cleared, listeners are told, and `token()` rejects with `SignedOutError`.
  */
 export function nativeSession(options: NativeSessionOptions): NativeSession {
-  if (typeof options.authUrl !== 'string' || options.authUrl === '') throw new TypeError('nativeSession: authUrl is required');
+  if (typeof options.authUrl !== 'string' || options.authUrl === '')
+    throw new TypeError('nativeSession: authUrl is required');
   const { authUrl, storage } = options;
   const fetch = fetchOr(options.fetch);
   const { now, margin } = timingOf(options);
@@ -59,7 +60,13 @@ export function nativeSession(options: NativeSessionOptions): NativeSession {
     const sessionToken = await storage.get();
     if (!sessionToken) throw new SignedOutError('Not signed in');
     try {
-      return await requestUserToken(fetch, authRoute(authUrl, '/token'), { ...plain, headers: { authorization: `Bearer ${sessionToken}` } }, now, margin);
+      return await requestUserToken(
+        fetch,
+        authRoute(authUrl, '/token'),
+        { ...plain, headers: { authorization: `Bearer ${sessionToken}` } },
+        now,
+        margin,
+      );
     } catch (error) {
       // Only the session that was refused is forgotten: a sign-in may have stored a new one meanwhile.
       if (error instanceof SignedOutError && (await storage.get()) === sessionToken) {
@@ -74,7 +81,8 @@ export function nativeSession(options: NativeSessionOptions): NativeSession {
     const { response, body: answer } = await postJson(fetch, authRoute(authUrl, path), body, plain);
     const sessionToken = response.headers.get('set-auth-token');
     const user = (answer as { user?: SessionUser } | undefined)?.user;
-    if (!sessionToken || user === undefined) throw new InvalidResponseError('the auth service answered without a session');
+    if (!sessionToken || user === undefined)
+      throw new InvalidResponseError('the auth service answered without a session');
     cache.clear();
     await storage.set(sessionToken);
     return { id: user.id, email: user.email, name: user.name };
@@ -89,7 +97,12 @@ export function nativeSession(options: NativeSessionOptions): NativeSession {
       const sessionToken = await storage.get();
       if (sessionToken) {
         try {
-          await postJson(fetch, authRoute(authUrl, '/sign-out'), {}, { ...plain, headers: { authorization: `Bearer ${sessionToken}` } });
+          await postJson(
+            fetch,
+            authRoute(authUrl, '/sign-out'),
+            {},
+            { ...plain, headers: { authorization: `Bearer ${sessionToken}` } },
+          );
         } catch (error) {
           // A session that already ended cannot be signed out of; anything else (the network) keeps it stored.
           if (!(error instanceof RequestFailedError && error.status === 401)) throw error;

@@ -42,7 +42,10 @@ export type RefreshingToken = {
  * - With nothing left to serve, a call retries `retries` times with backoff, then throws.
  * - `SignedOutError` drops the cached token.
  */
-export function createRefreshingToken(fetchToken: () => Promise<TimedToken>, options: RefreshOptions = {}): RefreshingToken {
+export function createRefreshingToken(
+  fetchToken: () => Promise<TimedToken>,
+  options: RefreshOptions = {},
+): RefreshingToken {
   const { now } = timingOf(options);
   const retries = options.retries ?? 2;
   const retryDelay = options.retryDelay ?? 500;

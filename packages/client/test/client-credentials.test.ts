@@ -18,20 +18,37 @@ describe('clientCredentials against the real auth service', () => {
 
   it('gets a service token with HTTP Basic and caches it until shortly before it expires', async () => {
     const counter = countingFetch();
-    const source = clientCredentials({ tokenUrl: tokenUrl(), ...client, scope: ['tasks:read'], audience: 'tessera', fetch: counter.fetch });
+    const source = clientCredentials({
+      tokenUrl: tokenUrl(),
+      ...client,
+      scope: ['tasks:read'],
+      audience: 'tessera',
+      fetch: counter.fetch,
+    });
     const [first, second] = await Promise.all([source.token(), source.token()]);
     expect(second).toBe(first);
     expect(await source.token()).toBe(first);
     expect(counter.count(TOKEN)).toBe(1);
-    expect(claimsOf(first)).toMatchObject({ sub: `client:${client.clientId}`, client_id: client.clientId, scope: 'tasks:read', aud: 'tessera' });
+    expect(claimsOf(first)).toMatchObject({
+      sub: `client:${client.clientId}`,
+      client_id: client.clientId,
+      scope: 'tasks:read',
+      aud: 'tessera',
+    });
   });
 
   it('refreshes once the caller clock reaches the margin before expiry, and not before', async () => {
     let skip = 0;
     const counter = countingFetch();
-    const source = clientCredentials({ tokenUrl: tokenUrl(), ...client, fetch: counter.fetch, now: () => Date.now() + skip });
+    const source = clientCredentials({
+      tokenUrl: tokenUrl(),
+      ...client,
+      fetch: counter.fetch,
+      now: () => Date.now() + skip,
+    });
     await source.token();
-    const lifetimeMs = ((claimsOf(await source.token()).exp as number) - (claimsOf(await source.token()).iat as number)) * 1000;
+    const lifetimeMs =
+      ((claimsOf(await source.token()).exp as number) - (claimsOf(await source.token()).iat as number)) * 1000;
     skip = lifetimeMs - 61_000; // just before the default one-minute margin
     await source.token();
     expect(counter.count(TOKEN)).toBe(1);
@@ -57,6 +74,8 @@ describe('clientCredentials against the real auth service', () => {
   });
 
   it('refuses to be created without its credentials', () => {
-    expect(() => clientCredentials({ tokenUrl: tokenUrl(), clientId: client.clientId, clientSecret: '' })).toThrow(/clientSecret is required/);
+    expect(() => clientCredentials({ tokenUrl: tokenUrl(), clientId: client.clientId, clientSecret: '' })).toThrow(
+      /clientSecret is required/,
+    );
   });
 });

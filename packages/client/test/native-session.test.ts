@@ -7,7 +7,11 @@ import { claimsOf, countingFetch, memoryStorage, sleep, startAuth } from './supp
 
 const TOKEN = '/api/auth/token';
 const MINUTES_10 = 10 * 60_000;
-const newAccount = () => ({ name: 'Native User', email: `native-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` });
+const newAccount = () => ({
+  name: 'Native User',
+  email: `native-${randomUUID()}@example.test`,
+  password: `pw-${randomUUID()}`,
+});
 
 // The client only speaks HTTP: which database the auth service keeps its sessions in changes nothing here, so
 // these run on PGlite only (the CLI's end-to-end tests also run on Postgres).
@@ -120,7 +124,9 @@ describe('nativeSession against the real auth service', () => {
     const sessionToken = storage.value ?? '';
     await session.signOut();
     expect(storage.value).toBeUndefined();
-    const afterwards = await nativeFetch(`${auth.url}${TOKEN}`, { headers: { authorization: `Bearer ${sessionToken}` } });
+    const afterwards = await nativeFetch(`${auth.url}${TOKEN}`, {
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
     expect(afterwards.status).toBe(401);
     await expect(session.token()).rejects.toBeInstanceOf(SignedOutError);
   });

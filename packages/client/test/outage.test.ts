@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestAuthService } from '@tessera/auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeSession, TokenUnavailableError, type NativeSession } from '../src/index.ts';
+import { type NativeSession, nativeSession, TokenUnavailableError } from '../src/index.ts';
 import { countingFetch, memoryStorage, startAuth } from './support/auth.ts';
 
 const TOKEN = '/api/auth/token';
@@ -18,8 +18,19 @@ describe('a native session while the auth service is down', () => {
 
   beforeAll(async () => {
     auth = await startAuth(); // 15-minute tokens
-    session = nativeSession({ authUrl: auth.url, storage: memoryStorage(), fetch: counter.fetch, retryDelay: 100, retries: 2, now: () => start + skip });
-    await session.signUp({ name: 'Offline', email: `offline-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` });
+    session = nativeSession({
+      authUrl: auth.url,
+      storage: memoryStorage(),
+      fetch: counter.fetch,
+      retryDelay: 100,
+      retries: 2,
+      now: () => start + skip,
+    });
+    await session.signUp({
+      name: 'Offline',
+      email: `offline-${randomUUID()}@example.test`,
+      password: `pw-${randomUUID()}`,
+    });
     first = await session.token();
     await auth.close(); // connections are refused from now on
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, utimesSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,12 +52,17 @@ describe('resolveDevSecret', () => {
     const auth = resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false });
     const jwt = resolveDevSecret({ variable: 'JWT_SECRET', value: undefined, dataDir, production: false });
     expect(jwt.value).not.toBe(auth.value);
-    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({ BETTER_AUTH_SECRET: auth.value, JWT_SECRET: jwt.value });
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({
+      BETTER_AUTH_SECRET: auth.value,
+      JWT_SECRET: jwt.value,
+    });
   });
 
   it('creates a missing data dir', () => {
     const nested = join(dataDir, 'a', 'b');
-    expect(resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir: nested, production: false }).generated).toBe(true);
+    expect(
+      resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir: nested, production: false }).generated,
+    ).toBe(true);
     expect(statSync(join(nested, 'secrets.json')).isFile()).toBe(true);
   });
 
@@ -65,13 +70,18 @@ describe('resolveDevSecret', () => {
     const file = join(dataDir, 'secrets.json');
     writeFileSync(file, JSON.stringify({ BETTER_AUTH_SECRET: 'from-the-file' }), { mode: 0o644 });
     chmodSync(file, 0o644);
-    expect(resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false })).toEqual({ value: 'from-the-file', generated: true });
+    expect(resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false })).toEqual({
+      value: 'from-the-file',
+      generated: true,
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to overwrite a corrupt secrets file', () => {
     writeFileSync(join(dataDir, 'secrets.json'), '{ not json');
-    expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(ConfigError);
+    expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(
+      ConfigError,
+    );
     expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).toBe('{ not json');
   });
 
@@ -80,19 +90,23 @@ describe('resolveDevSecret', () => {
     writeFileSync(lock, '');
     const longAgo = new Date(Date.now() - 60_000);
     utimesSync(lock, longAgo, longAgo);
-    expect(resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false }).generated).toBe(true);
+    expect(resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false }).generated).toBe(
+      true,
+    );
     expect(existsSync(lock)).toBe(false);
   });
 
   it('gives up on a fresh lock held too long with a ConfigError naming it', () => {
     writeFileSync(join(dataDir, 'secrets.json.lock'), '');
-    expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(ConfigError);
+    expect(() => resolveDevSecret({ variable: 'X_SECRET', value: undefined, dataDir, production: false })).toThrow(
+      ConfigError,
+    );
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
   }, 15_000);
 
   it('gives processes that start together the same secret', async () => {
     const script = [
-      "const { resolveDevSecret } = await import(process.env.MODULE_URL);",
+      'const { resolveDevSecret } = await import(process.env.MODULE_URL);',
       "const { value } = resolveDevSecret({ variable: 'SHARED_SECRET', value: undefined, dataDir: process.env.DATA_DIR, production: false });",
       'process.stdout.write(value);',
     ].join('\n');
@@ -118,7 +132,12 @@ describe('storedDevSecret', () => {
   it('reads a stored secret and never writes one', () => {
     expect(storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir })).toBeUndefined();
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
-    const { value } = resolveDevSecret({ variable: 'BETTER_AUTH_SECRET', value: undefined, dataDir, production: false });
+    const { value } = resolveDevSecret({
+      variable: 'BETTER_AUTH_SECRET',
+      value: undefined,
+      dataDir,
+      production: false,
+    });
     expect(storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir })).toBe(value);
   });
 

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.ts';
 
@@ -31,7 +42,9 @@ const LOCK_RETRY_MS = 20;
 export function resolveDevSecret({ variable, value, dataDir, production }: ResolveDevSecretOptions): ResolvedSecret {
   if (value !== undefined && value.trim() !== '') return { value, generated: false };
   if (production) {
-    throw new ConfigError([{ variable, message: 'required in production (generated dev secrets are never used there)' }]);
+    throw new ConfigError([
+      { variable, message: 'required in production (generated dev secrets are never used there)' },
+    ]);
   }
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -73,7 +86,9 @@ function readSecrets(file: string): Record<string, string> {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     // Never overwrite a file we cannot read: it may hold secrets that sessions and keys depend on.
-    throw new ConfigError([{ variable: file, message: 'is not valid JSON; fix or delete it to regenerate dev secrets' }]);
+    throw new ConfigError([
+      { variable: file, message: 'is not valid JSON; fix or delete it to regenerate dev secrets' },
+    ]);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError([{ variable: file, message: 'must hold a JSON object of variable names to secrets' }]);
@@ -103,7 +118,9 @@ function withLock<T>(lockFile: string, critical: () => T): T {
       removeIfStale(lockFile);
       if (attempt * LOCK_RETRY_MS > LOCK_WAIT_MS) {
         // An operator's problem (printed without a stack by runEntryPoint), like the corrupt-file case above.
-        throw new ConfigError([{ variable: lockFile, message: 'is held by another process; delete it if no service is starting' }]);
+        throw new ConfigError([
+          { variable: lockFile, message: 'is held by another process; delete it if no service is starting' },
+        ]);
       }
       sleepSync(LOCK_RETRY_MS);
     }

@@ -48,7 +48,9 @@ describe('runEntryPoint', () => {
   }
 
   it("prints an operator error's message alone and exits 1", () => {
-    const result = run(`throw new OperatorError('config_invalid', 'Invalid configuration:\\n  - JWT_SECRET: too short');`);
+    const result = run(
+      `throw new OperatorError('config_invalid', 'Invalid configuration:\\n  - JWT_SECRET: too short');`,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('JWT_SECRET: too short');
     expect(result.stderr).not.toMatch(/\n\s+at /);

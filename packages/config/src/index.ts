@@ -1,14 +1,18 @@
-export { ConfigError } from './config-error.ts';
-export { OperatorError } from './operator-error.ts';
-export { loadDotEnv, runEntryPoint } from './entry-point.ts';
 export type { ConfigProblem } from './config-error.ts';
-export { loadEnv } from './load-env.ts';
+export { ConfigError } from './config-error.ts';
+export type { ResolveDevSecretOptions, ResolvedSecret } from './dev-secrets.ts';
+export { resolveDevSecret, storedDevSecret } from './dev-secrets.ts';
+export { loadDotEnv, runEntryPoint } from './entry-point.ts';
 export type { EnvSource } from './load-env.ts';
+export { loadEnv } from './load-env.ts';
+export { OperatorError } from './operator-error.ts';
+export { defaultDataDir, repoRoot, resolveDataDir } from './paths.ts';
+export type { LogLevel, SecretSchemaOptions } from './schemas.ts';
 export {
   commaListSchema,
   countSchema,
-  databaseUrlSchema,
   DEFAULT_HOST,
+  databaseUrlSchema,
   durationSchema,
   hostSchema,
   LOG_LEVELS,
@@ -19,9 +23,5 @@ export {
   secretSchema,
   urlSchema,
 } from './schemas.ts';
-export type { LogLevel, SecretSchemaOptions } from './schemas.ts';
-export { isProduction, JWT_MODES, loadDatabaseLocation, loadServiceEnv, sharedEnv } from './shared-env.ts';
 export type { JwtMode, SharedSettings } from './shared-env.ts';
-export { defaultDataDir, repoRoot, resolveDataDir } from './paths.ts';
-export { resolveDevSecret, storedDevSecret } from './dev-secrets.ts';
-export type { ResolveDevSecretOptions, ResolvedSecret } from './dev-secrets.ts';
+export { isProduction, JWT_MODES, loadDatabaseLocation, loadServiceEnv, sharedEnv } from './shared-env.ts';

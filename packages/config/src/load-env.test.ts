@@ -30,7 +30,12 @@ describe('loadEnv', () => {
   });
 
   it('converts values through the schemas', () => {
-    const env = loadEnv(schema, { PORT: '8080', AUTH_URL: 'https://auth.example.com/', JWT_TTL: '5m', BETTER_AUTH_SECRET: secret });
+    const env = loadEnv(schema, {
+      PORT: '8080',
+      AUTH_URL: 'https://auth.example.com/',
+      JWT_TTL: '5m',
+      BETTER_AUTH_SECRET: secret,
+    });
     expect(env.PORT).toBe(8080);
     expect(env.AUTH_URL).toBe('https://auth.example.com');
     expect(env.JWT_TTL).toBe(300);
@@ -43,8 +48,15 @@ describe('loadEnv', () => {
   });
 
   it('reports every missing and invalid variable at once', () => {
-    const problems = problemsOf(() => loadEnv(schema, { PORT: '70000', AUTH_URL: 'ftp://x', JWT_TTL: 'soon', BETTER_AUTH_SECRET: '' }));
-    expect(problems.map((problem) => problem.variable).sort()).toEqual(['AUTH_URL', 'BETTER_AUTH_SECRET', 'JWT_TTL', 'PORT']);
+    const problems = problemsOf(() =>
+      loadEnv(schema, { PORT: '70000', AUTH_URL: 'ftp://x', JWT_TTL: 'soon', BETTER_AUTH_SECRET: '' }),
+    );
+    expect(problems.map((problem) => problem.variable).sort()).toEqual([
+      'AUTH_URL',
+      'BETTER_AUTH_SECRET',
+      'JWT_TTL',
+      'PORT',
+    ]);
     expect(problems.find((problem) => problem.variable === 'BETTER_AUTH_SECRET')?.message).toBe('required');
   });
 
@@ -73,7 +85,9 @@ describe('loadEnv', () => {
   });
 
   it('accepts a schema transformed as a whole', () => {
-    const derived = z.object({ AUTH_URL: urlSchema(), AUTH_ISSUER: urlSchema().optional() }).transform((env) => ({ issuer: env.AUTH_ISSUER ?? env.AUTH_URL }));
+    const derived = z
+      .object({ AUTH_URL: urlSchema(), AUTH_ISSUER: urlSchema().optional() })
+      .transform((env) => ({ issuer: env.AUTH_ISSUER ?? env.AUTH_URL }));
     expect(loadEnv(derived, { AUTH_URL: 'http://localhost:3000/' })).toEqual({ issuer: 'http://localhost:3000' });
     expect(problemsOf(() => loadEnv(derived, {}))).toEqual([{ variable: 'AUTH_URL', message: 'required' }]);
   });

@@ -6,7 +6,10 @@ import { defaultDataDir, repoRoot, resolveDataDir } from './paths.ts';
 describe('repoRoot', () => {
   it('is the absolute path of the workspace root, whatever the cwd', () => {
     expect(isAbsolute(repoRoot)).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; workspaces?: string[] };
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      name: string;
+      workspaces?: string[];
+    };
     expect(manifest.name).toBe('tessera');
     expect(manifest.workspaces).toContain('packages/*');
     expect(existsSync(join(repoRoot, 'packages', 'config', 'src', 'paths.ts'))).toBe(true);

@@ -28,11 +28,14 @@ describe('secretSchema', () => {
     expect(secretSchema({ minBytes: 5 }).safeParse('éà').success).toBe(false);
   });
 
-  it.each(['changeme', 'CHANGEME', 'secret', 'your-secret-here', 'Please-Change-Me'])('rejects the placeholder %s', (value) => {
-    const result = secretSchema({ minBytes: 1 }).safeParse(value);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toMatch(/placeholder/);
-  });
+  it.each(['changeme', 'CHANGEME', 'secret', 'your-secret-here', 'Please-Change-Me'])(
+    'rejects the placeholder %s',
+    (value) => {
+      const result = secretSchema({ minBytes: 1 }).safeParse(value);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/placeholder/);
+    },
+  );
 
   it('rejects one character repeated', () => {
     expect(secretSchema().safeParse('a'.repeat(64)).success).toBe(false);
@@ -45,9 +48,12 @@ describe('urlSchema', () => {
     expect(urlSchema().parse('https://auth.example.com/base/')).toBe('https://auth.example.com/base');
   });
 
-  it.each(['localhost:3000', '/relative', 'ftp://example.com', 'javascript:alert(1)', 'not a url'])('rejects %s', (value) => {
-    expect(urlSchema().safeParse(value).success).toBe(false);
-  });
+  it.each(['localhost:3000', '/relative', 'ftp://example.com', 'javascript:alert(1)', 'not a url'])(
+    'rejects %s',
+    (value) => {
+      expect(urlSchema().safeParse(value).success).toBe(false);
+    },
+  );
 });
 
 describe('durationSchema', () => {
@@ -134,14 +140,18 @@ describe('originListSchema', () => {
     ]);
   });
 
-  it.each(['https://app.example/path', 'https://app.example?x=1', 'https://app.example/#top', 'ftp://app.example', 'https://user@app.example', 'app.example'])(
-    'refuses %s, naming it',
-    (value) => {
-      const result = originListSchema().safeParse(value);
-      expect(result.success).toBe(false);
-      expect(result.error?.issues[0]?.message).toBe(`"${value}" is not an origin like https://app.example.com`);
-    },
-  );
+  it.each([
+    'https://app.example/path',
+    'https://app.example?x=1',
+    'https://app.example/#top',
+    'ftp://app.example',
+    'https://user@app.example',
+    'app.example',
+  ])('refuses %s, naming it', (value) => {
+    const result = originListSchema().safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe(`"${value}" is not an origin like https://app.example.com`);
+  });
 });
 
 describe('databaseUrlSchema', () => {

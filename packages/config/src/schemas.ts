@@ -35,7 +35,10 @@ export type SecretSchemaOptions = {
 export function secretSchema({ minBytes = 32 }: SecretSchemaOptions = {}) {
   return z
     .string()
-    .refine((value) => !isPlaceholder(value), { message: 'is a placeholder value; generate a real secret (e.g. `openssl rand -base64 32`)', abort: true })
+    .refine((value) => !isPlaceholder(value), {
+      message: 'is a placeholder value; generate a real secret (e.g. `openssl rand -base64 32`)',
+      abort: true,
+    })
     .refine((value) => Buffer.byteLength(value, 'utf8') >= minBytes, { message: `must be at least ${minBytes} bytes` })
     .refine((value) => new Set(value).size > 1, { message: 'is one character repeated; generate a real secret' });
 }
@@ -64,16 +67,18 @@ const DURATION = /^(\d+)(s|m|h|d)?$/;
 
 /** A duration like `30s`, `15m`, `1h`, `7d`, or a bare integer of seconds; parsed to a number of seconds. */
 export function durationSchema() {
-  return z
-    .string()
-    .trim()
-    .regex(DURATION, { message: 'must be a duration like 30s, 15m, 1h, 7d or a number of seconds' })
-    .transform((value) => {
-      const [, amount = '0', unit = 's'] = DURATION.exec(value) ?? [];
-      return Number(amount) * SECONDS_PER_UNIT[unit as keyof typeof SECONDS_PER_UNIT];
-    })
-    // `99999999999999999999d` matches the pattern but is no usable number of seconds (timers, `exp` claims).
-    .refine(Number.isSafeInteger, { message: 'is too large' });
+  return (
+    z
+      .string()
+      .trim()
+      .regex(DURATION, { message: 'must be a duration like 30s, 15m, 1h, 7d or a number of seconds' })
+      .transform((value) => {
+        const [, amount = '0', unit = 's'] = DURATION.exec(value) ?? [];
+        return Number(amount) * SECONDS_PER_UNIT[unit as keyof typeof SECONDS_PER_UNIT];
+      })
+      // `99999999999999999999d` matches the pattern but is no usable number of seconds (timers, `exp` claims).
+      .refine(Number.isSafeInteger, { message: 'is too large' })
+  );
 }
 
 /** A comma-separated list: `"a, b,,c"` becomes `['a', 'b', 'c']`. */
@@ -127,7 +132,11 @@ export function originListSchema() {
     items.flatMap((item) => {
       const origin = originOf(item);
       if (origin === undefined) {
-        context.addIssue({ code: 'custom', input: item, message: `"${item}" is not an origin like https://app.example.com` });
+        context.addIssue({
+          code: 'custom',
+          input: item,
+          message: `"${item}" is not an origin like https://app.example.com`,
+        });
         return [];
       }
       return [origin];
@@ -139,7 +148,8 @@ export function originListSchema() {
 function originOf(value: string): string | undefined {
   if (!URL.canParse(value)) return undefined;
   const url = new URL(value);
-  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  const bare =
+    url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
   const http = url.protocol === 'http:' || url.protocol === 'https:';
   return bare && http && !value.endsWith('?') && !value.endsWith('#') ? url.origin : undefined;
 }

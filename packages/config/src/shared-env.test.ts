@@ -56,20 +56,27 @@ describe('loadServiceEnv', () => {
     const { shared } = loadServiceEnv(own, { AUTH_PORT: '3010' });
     expect(shared.authUrl).toBe('http://localhost:3010');
     expect(shared.issuer).toBe('http://localhost:3010');
-    expect(loadServiceEnv(own, { AUTH_PORT: '3010', AUTH_URL: 'https://auth.example/' }).shared.authUrl).toBe('https://auth.example');
+    expect(loadServiceEnv(own, { AUTH_PORT: '3010', AUTH_URL: 'https://auth.example/' }).shared.authUrl).toBe(
+      'https://auth.example',
+    );
     expect(loadServiceEnv(own, { AUTH_ISSUER: 'https://issuer.example' }).shared.issuer).toBe('https://issuer.example');
   });
 
   it('reads JWT_AUDIENCE as a list', () => {
     expect(loadServiceEnv(own, { JWT_AUDIENCE: 'tessera, reports' }).shared.audience).toEqual(['tessera', 'reports']);
-    expect(problemsOf({ JWT_AUDIENCE: ' , ' })).toEqual([{ variable: 'JWT_AUDIENCE', message: 'must name at least one audience' }]);
+    expect(problemsOf({ JWT_AUDIENCE: ' , ' })).toEqual([
+      { variable: 'JWT_AUDIENCE', message: 'must name at least one audience' },
+    ]);
   });
 
   it('normalises TRUSTED_ORIGINS to what browsers send, and refuses what is not an origin', () => {
     const { shared } = loadServiceEnv(own, { TRUSTED_ORIGINS: 'http://localhost:5173/, HTTPS://App.Example:443' });
     expect(shared.trustedOrigins).toEqual(['http://localhost:5173', 'https://app.example']);
     expect(problemsOf({ TRUSTED_ORIGINS: 'https://app.example/path' })).toEqual([
-      { variable: 'TRUSTED_ORIGINS', message: '"https://app.example/path" is not an origin like https://app.example.com' },
+      {
+        variable: 'TRUSTED_ORIGINS',
+        message: '"https://app.example/path" is not an origin like https://app.example.com',
+      },
     ]);
   });
 
@@ -78,7 +85,10 @@ describe('loadServiceEnv', () => {
   });
 
   it('uses JWT_SECRET in secret mode and requires it there, next to every other problem', () => {
-    expect(loadServiceEnv(own, { JWT_MODE: 'secret', JWT_SECRET: secret }).shared.jwt).toEqual({ mode: 'secret', secret });
+    expect(loadServiceEnv(own, { JWT_MODE: 'secret', JWT_SECRET: secret }).shared.jwt).toEqual({
+      mode: 'secret',
+      secret,
+    });
     const problems = problemsOf({ JWT_MODE: 'secret', TASKS_PORT: 'x' });
     expect(problems).toContainEqual({ variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' });
     expect(problems.map((problem) => problem.variable).sort()).toEqual(['JWT_SECRET', 'TASKS_PORT']);
@@ -92,8 +102,12 @@ describe('loadServiceEnv', () => {
 
   it('refuses a JWT_SECRET equal to the development BETTER_AUTH_SECRET stored under DATA_DIR', () => {
     writeFileSync(join(dataDir, 'secrets.json'), JSON.stringify({ BETTER_AUTH_SECRET: secret }), { mode: 0o600 });
-    expect(problemsOf({ JWT_MODE: 'secret', JWT_SECRET: secret })).toEqual([{ variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' }]);
-    expect(loadServiceEnv(own, { DATA_DIR: dataDir, JWT_MODE: 'secret', JWT_SECRET: `${secret}-other` }).shared.jwt.mode).toBe('secret');
+    expect(problemsOf({ JWT_MODE: 'secret', JWT_SECRET: secret })).toEqual([
+      { variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' },
+    ]);
+    expect(
+      loadServiceEnv(own, { DATA_DIR: dataDir, JWT_MODE: 'secret', JWT_SECRET: `${secret}-other` }).shared.jwt.mode,
+    ).toBe('secret');
   });
 });
 
@@ -125,7 +139,13 @@ describe('DATA_DIR', () => {
 
 describe('loadDatabaseLocation', () => {
   it("reads the service's own database URL, and nothing else it does not need", () => {
-    expect(loadDatabaseLocation('tasks', { TASKS_DATABASE_URL: 'postgres://db/tasks', AUTH_DATABASE_URL: 'x', JWT_MODE: 'secret' })).toMatchObject({
+    expect(
+      loadDatabaseLocation('tasks', {
+        TASKS_DATABASE_URL: 'postgres://db/tasks',
+        AUTH_DATABASE_URL: 'x',
+        JWT_MODE: 'secret',
+      }),
+    ).toMatchObject({
       url: 'postgres://db/tasks',
     });
     expect(loadDatabaseLocation('tasks', { DATA_DIR: dataDir })).toEqual({ url: undefined, dataDir });

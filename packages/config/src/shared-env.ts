@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { storedDevSecret } from './dev-secrets.ts';
-import { loadEnv, type EnvSource } from './load-env.ts';
+import { type EnvSource, loadEnv } from './load-env.ts';
 import { resolveDataDir } from './paths.ts';
 import {
   commaListSchema,
   databaseUrlSchema,
   hostSchema,
+  type LogLevel,
   logLevelSchema,
   nodeEnvSchema,
   originListSchema,
   portSchema,
   secretSchema,
   urlSchema,
-  type LogLevel,
 } from './schemas.ts';
 
 /** How tokens are signed and verified (`JWT_MODE`): asymmetric keys published as a JWKS, or one shared HS256 secret. */
@@ -138,8 +138,12 @@ function jwtSecretProblems(source: EnvSource): ConfigProblem[] {
   if (jwtSecret === undefined) return [{ variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' }];
   const betterAuthSecret =
     present(source.BETTER_AUTH_SECRET) ??
-    (isProduction(source) ? undefined : storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir: resolveDataDir(source.DATA_DIR) }));
-  return jwtSecret === betterAuthSecret ? [{ variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' }] : [];
+    (isProduction(source)
+      ? undefined
+      : storedDevSecret({ variable: 'BETTER_AUTH_SECRET', dataDir: resolveDataDir(source.DATA_DIR) }));
+  return jwtSecret === betterAuthSecret
+    ? [{ variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' }]
+    : [];
 }
 
 /**
@@ -156,7 +160,10 @@ export function isProduction(source: EnvSource = process.env): boolean {
  * Where a service's database is: `<SERVICE>_DATABASE_URL` (undefined means the embedded PGlite) and `DATA_DIR`.
  * All a migration needs: no secrets. Throws `ConfigError` for a URL that is not one.
  */
-export function loadDatabaseLocation(service: string, source: EnvSource = process.env): { url: string | undefined; dataDir: string } {
+export function loadDatabaseLocation(
+  service: string,
+  source: EnvSource = process.env,
+): { url: string | undefined; dataDir: string } {
   const variable = `${service.toUpperCase()}_DATABASE_URL`;
   const env = loadEnv(z.object({ [variable]: databaseUrlSchema().optional() }), source);
   return { url: env[variable], dataDir: resolveDataDir(source.DATA_DIR) };

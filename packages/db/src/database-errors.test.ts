@@ -39,7 +39,9 @@ describe('isDatabaseUnavailable', () => {
 
   it('recognises a closed PGlite and an AggregateError of refused connections', () => {
     expect(isDatabaseUnavailable(new Error('PGlite is closed'))).toBe(true);
-    expect(isDatabaseUnavailable(new AggregateError([driverError('ECONNREFUSED'), driverError('ECONNREFUSED')]))).toBe(true);
+    expect(isDatabaseUnavailable(new AggregateError([driverError('ECONNREFUSED'), driverError('ECONNREFUSED')]))).toBe(
+      true,
+    );
   });
 
   it('recognises its own error and nothing that is not an Error', () => {

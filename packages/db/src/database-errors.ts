@@ -39,7 +39,11 @@ const pgliteUnavailableMessages = /^(PGlite is closed|PGlite is not ready)/;
  * unavailable rather than that the query was wrong.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 5;
+    current = current.cause, depth++
+  ) {
     if (current instanceof DatabaseUnavailableError) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (transientSqlStates.test(code) || transientConnectionCodes.has(code))) return true;

@@ -78,7 +78,9 @@ describe('embedded database directory lock', () => {
 
     const database = await openDatabase({ dataDir, name: 'auth', schema: {} });
     try {
-      await expect(openDatabase({ dataDir, name: 'auth', schema: {} })).rejects.toMatchObject({ code: 'database_in_use' });
+      await expect(openDatabase({ dataDir, name: 'auth', schema: {} })).rejects.toMatchObject({
+        code: 'database_in_use',
+      });
     } finally {
       await database.close();
     }

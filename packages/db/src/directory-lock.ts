@@ -40,7 +40,8 @@ export function lockDirectory(directory: string, variable: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(path);
       if (holder === undefined) continue; // released between our open and this read: try again
-      if (Number.isInteger(holder) && holder > 0 && isHeld(path, holder)) throw new DatabaseInUseError(directory, holder, variable);
+      if (Number.isInteger(holder) && holder > 0 && isHeld(path, holder))
+        throw new DatabaseInUseError(directory, holder, variable);
       rmSync(path, { force: true }); // stale: its process is gone (or was an earlier process with our pid)
       continue;
     }

@@ -13,7 +13,10 @@ import { lockDirectory } from './directory-lock.ts';
 import { pgliteMemoryTemplate } from './pglite-memory-template.ts';
 
 /** Drizzle's common Postgres database type: both PGlite and postgres-js databases are assignable to it. */
-export type AppDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<PgQueryResultHKT, TSchema>;
+export type AppDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
+  PgQueryResultHKT,
+  TSchema
+>;
 
 /** An open database and what a service needs to run it: migrations, a readiness probe, shutdown. */
 export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = {
@@ -91,14 +94,21 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   }
   for (const limit of ['statementTimeoutMs', 'idleInTransactionTimeoutMs'] as const) {
     const value = options[limit];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new TypeError(`openDatabase: ${limit} must be a positive integer`);
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      throw new TypeError(`openDatabase: ${limit} must be a positive integer`);
   }
   const url = options.url?.trim() || undefined;
-  if (url === undefined || url.startsWith('memory://')) return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
+  if (url === undefined || url.startsWith('memory://'))
+    return openPglite(options, url === undefined ? join(options.dataDir, options.name) : undefined);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(options, url);
 
   // The URL itself is not repeated: it may hold a password.
-  throw new ConfigError([{ variable: urlVariable(options.name), message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite' }]);
+  throw new ConfigError([
+    {
+      variable: urlVariable(options.name),
+      message: 'must be a postgres:// or postgresql:// URL, or memory://; leave it unset for embedded PGlite',
+    },
+  ]);
 }
 
 /** The variable that would point this service at Postgres, named in errors: `auth` → `AUTH_DATABASE_URL`. */
@@ -117,7 +127,8 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   }
   let client: PGlite;
   try {
-    client = directory === undefined ? new PGlite({ loadDataDir: await pgliteMemoryTemplate() }) : new PGlite(directory);
+    client =
+      directory === undefined ? new PGlite({ loadDataDir: await pgliteMemoryTemplate() }) : new PGlite(directory);
     await client.waitReady;
   } catch (error) {
     unlock();
@@ -143,7 +154,9 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     // Sent in each connection's startup message: no extra statement per connection or per query.
     connection: {
       ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
-      ...(idleInTransactionTimeoutMs === undefined ? {} : { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }),
+      ...(idleInTransactionTimeoutMs === undefined
+        ? {}
+        : { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs }),
     },
   });
   const db = drizzlePostgres({ client, schema });
@@ -175,7 +188,10 @@ async function migratePostgresLocked(url: string, folder: string): Promise<void>
 }
 
 /** A `select 1` that rejects instead of hanging when the server is gone (postgres-js retries connecting). */
-async function pingWithTimeout(db: AppDatabase<Record<string, unknown>>, timeoutMs = DEFAULT_PING_TIMEOUT_MS): Promise<void> {
+async function pingWithTimeout(
+  db: AppDatabase<Record<string, unknown>>,
+  timeoutMs = DEFAULT_PING_TIMEOUT_MS,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);

@@ -57,7 +57,12 @@ describe.skipIf(serverUrl === undefined)('createTestDatabase on Postgres', () =>
 
   it('drops a database that still has open connections, and pings then reject', async () => {
     const testDatabase = await createTestDatabase();
-    const database = await openDatabase({ url: testDatabase.url, dataDir: '/nonexistent', name: 'left-open', schema: {} });
+    const database = await openDatabase({
+      url: testDatabase.url,
+      dataDir: '/nonexistent',
+      name: 'left-open',
+      schema: {},
+    });
     await database.ping();
     await testDatabase.drop();
     expect(await databaseExists(new URL(testDatabase.url).pathname.slice(1))).toBe(false);

@@ -18,7 +18,8 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
-  if (serverUrl === undefined) throw new Error('TEST_DATABASE_URL is not set: use testDatabaseTargets() to skip Postgres');
+  if (serverUrl === undefined)
+    throw new Error('TEST_DATABASE_URL is not set: use testDatabaseTargets() to skip Postgres');
 
   const name = `tessera_t_${randomBytes(6).toString('hex')}`;
   await withAdminConnection(serverUrl, (admin) => admin.unsafe(`create database "${name}"`));
@@ -57,7 +58,8 @@ async function withAdminConnection(serverUrl: string, run: (admin: postgres.Sql)
  */
 export function rowsOf<Row>(result: unknown): Row[] {
   if (Array.isArray(result)) return result as Row[];
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) return result.rows as Row[];
+  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows))
+    return result.rows as Row[];
   throw new TypeError('not a query result');
 }
 
@@ -69,7 +71,11 @@ export async function failureSqlState(query: Promise<unknown>): Promise<string |
   try {
     await query;
   } catch (error) {
-    for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    for (
+      let current: unknown = error, depth = 0;
+      current instanceof Error && depth < 5;
+      current = current.cause, depth++
+    ) {
       const code = (current as { code?: unknown }).code;
       if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
     }

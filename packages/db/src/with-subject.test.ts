@@ -5,9 +5,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError } from './database-errors.ts';
 import { notes, notesMigrationsFolder, notesSchema } from './fixtures/notes-schema.ts';
-import { openDatabase, type Database } from './open-database.ts';
-import { createTestDatabase, failureSqlState, rowsOf, testDatabaseTargets, type TestDatabase } from './testing.ts';
-import { withSubject, type SubjectTransaction } from './with-subject.ts';
+import { type Database, openDatabase } from './open-database.ts';
+import { createTestDatabase, failureSqlState, rowsOf, type TestDatabase, testDatabaseTargets } from './testing.ts';
+import { type SubjectTransaction, withSubject } from './with-subject.ts';
 
 /** The row-level-security role of these tests. Roles are cluster-wide, so it is created once and kept. */
 const role = 'tessera_test_notes_app';
@@ -33,12 +33,17 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   let database: Database<typeof notesSchema>;
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-scope-'));
   const scope = { role };
-  const inScope = <T>(subject: string, work: (tx: SubjectTransaction<typeof notesSchema>) => Promise<T>, deadlineMs?: number) =>
-    withSubject(database.db, subject, work, deadlineMs === undefined ? scope : { ...scope, deadlineMs });
+  const inScope = <T>(
+    subject: string,
+    work: (tx: SubjectTransaction<typeof notesSchema>) => Promise<T>,
+    deadlineMs?: number,
+  ) => withSubject(database.db, subject, work, deadlineMs === undefined ? scope : { ...scope, deadlineMs });
   /** The session outside any scope: who it runs as and which subject it holds. */
   const session = async () =>
     rowsOf<{ user: string; subject: string | null }>(
-      await database.db.execute(sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`),
+      await database.db.execute(
+        sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`,
+      ),
     )[0];
   /** Every note, read past row-level security (the test connects as a superuser). */
   const allBodies = async () => {
@@ -49,7 +54,13 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   beforeAll(async () => {
     server = target === 'postgres' ? await createTestDatabase() : undefined;
     // One connection, so "the next statement on this connection" is every next statement.
-    database = await openDatabase({ url: server?.url ?? 'memory://', dataDir, name: 'notes', schema: notesSchema, poolMax: 1 });
+    database = await openDatabase({
+      url: server?.url ?? 'memory://',
+      dataDir,
+      name: 'notes',
+      schema: notesSchema,
+      poolMax: 1,
+    });
     await database.migrate(notesMigrationsFolder);
     for (const statement of policySql) await database.db.execute(sql.raw(statement));
     await database.db.insert(notes).values([
@@ -66,7 +77,9 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   it('runs the work as the role, which is neither superuser nor exempt from row-level security, with the subject set', async () => {
     const [scoped] = await inScope('ada', async (tx) =>
       rowsOf<{ user: string; subject: string; rolsuper: boolean; rolbypassrls: boolean }>(
-        await tx.execute(sql`select current_user as "user", current_setting('app.user_id') as subject, rolsuper, rolbypassrls from pg_roles where rolname = current_user`),
+        await tx.execute(
+          sql`select current_user as "user", current_setting('app.user_id') as subject, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+        ),
       ),
     );
     expect(scoped).toEqual({ user: role, subject: 'ada', rolsuper: false, rolbypassrls: false });
@@ -79,9 +92,17 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
   });
 
   it("refuses to write another subject's row (42501) and leaves the table as it was", async () => {
-    expect(await failureSqlState(inScope('ada', (tx) => tx.insert(notes).values({ owner: 'bob', body: 'forged' })))).toBe('42501');
-    expect(await failureSqlState(inScope('ada', (tx) => tx.update(notes).set({ owner: 'bob' }).where(eq(notes.owner, 'ada'))))).toBe('42501');
-    expect(await inScope('bob', (tx) => tx.update(notes).set({ body: 'taken' }).where(eq(notes.owner, 'ada')).returning())).toEqual([]);
+    expect(
+      await failureSqlState(inScope('ada', (tx) => tx.insert(notes).values({ owner: 'bob', body: 'forged' }))),
+    ).toBe('42501');
+    expect(
+      await failureSqlState(
+        inScope('ada', (tx) => tx.update(notes).set({ owner: 'bob' }).where(eq(notes.owner, 'ada'))),
+      ),
+    ).toBe('42501');
+    expect(
+      await inScope('bob', (tx) => tx.update(notes).set({ body: 'taken' }).where(eq(notes.owner, 'ada')).returning()),
+    ).toEqual([]);
     expect(await allBodies()).toEqual(["Ada's", "Bob's"]);
   });
 
@@ -107,7 +128,9 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
 
   it('refuses an empty subject or role before it reaches the database', async () => {
     await expect(inScope('', (tx) => tx.select().from(notes))).rejects.toThrow(TypeError);
-    await expect(withSubject(database.db, 'ada', (tx) => tx.select().from(notes), { role: '' })).rejects.toThrow(TypeError);
+    await expect(withSubject(database.db, 'ada', (tx) => tx.select().from(notes), { role: '' })).rejects.toThrow(
+      TypeError,
+    );
     await expect(inScope('ada', (tx) => tx.select().from(notes), 0)).rejects.toThrow(TypeError);
   });
 
@@ -142,9 +165,15 @@ describe.each(testDatabaseTargets())('withSubject on %s', (target) => {
 
     it('waits for COMMIT once the work returned in time, so an answer never hides a write', async () => {
       // A deferred constraint trigger makes this one COMMIT take 300 ms, past the 100 ms deadline.
-      await database.db.execute(sql.raw(`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$`));
       await database.db.execute(
-        sql.raw(`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON notes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.body = 'slow commit') EXECUTE FUNCTION slow_commit()`),
+        sql.raw(
+          `CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$`,
+        ),
+      );
+      await database.db.execute(
+        sql.raw(
+          `CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON notes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.body = 'slow commit') EXECUTE FUNCTION slow_commit()`,
+        ),
       );
       await inScope('ada', (tx) => tx.insert(notes).values({ owner: 'ada', body: 'slow commit' }), 100);
       expect(await allBodies()).toEqual(["Ada's", "Bob's", 'slow commit']);
@@ -157,7 +186,9 @@ describe('withSubject on a database that is gone', () => {
   it('rejects with DatabaseUnavailableError (database_unavailable), the driver error as its cause', async () => {
     const closed = await openDatabase({ url: 'memory://', dataDir: '', name: 'closed', schema: notesSchema });
     await closed.close();
-    const error = await withSubject(closed.db, 'ada', (tx) => tx.select().from(notes), { role }).catch((caught: unknown) => caught);
+    const error = await withSubject(closed.db, 'ada', (tx) => tx.select().from(notes), { role }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
     expect((error as DatabaseUnavailableError).code).toBe('database_unavailable');
     expect((error as Error).cause).toBeInstanceOf(Error);

@@ -1,9 +1,14 @@
-import express from 'express';
 import { createVerifier } from '@tessera/guard';
 import { bearerAuth, requireScope } from '@tessera/guard/express';
+import express from 'express';
 
 const authUrl = process.env.AUTH_URL ?? 'http://localhost:3000';
-const verifier = createVerifier({ issuer: authUrl, audience: 'tessera', algorithms: ['EdDSA'], jwks: { url: `${authUrl}/api/auth/jwks` } });
+const verifier = createVerifier({
+  issuer: authUrl,
+  audience: 'tessera',
+  algorithms: ['EdDSA'],
+  jwks: { url: `${authUrl}/api/auth/jwks` },
+});
 
 const app = express();
 app.use('/v1', bearerAuth({ verifier }));

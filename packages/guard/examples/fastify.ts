@@ -1,9 +1,14 @@
-import Fastify from 'fastify';
 import { createVerifier } from '@tessera/guard';
 import { bearerAuth, requireScope } from '@tessera/guard/fastify';
+import Fastify from 'fastify';
 
 const authUrl = process.env.AUTH_URL ?? 'http://localhost:3000';
-const verifier = createVerifier({ issuer: authUrl, audience: 'tessera', algorithms: ['EdDSA'], jwks: { url: `${authUrl}/api/auth/jwks` } });
+const verifier = createVerifier({
+  issuer: authUrl,
+  audience: 'tessera',
+  algorithms: ['EdDSA'],
+  jwks: { url: `${authUrl}/api/auth/jwks` },
+});
 
 const app = Fastify();
 await app.register(bearerAuth, { verifier });

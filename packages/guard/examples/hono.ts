@@ -1,9 +1,14 @@
 import { serve } from '@hono/node-server';
+import { bearerAuth, createVerifier, type GuardVariables, requireScope } from '@tessera/guard';
 import { Hono } from 'hono';
-import { bearerAuth, createVerifier, requireScope, type GuardVariables } from '@tessera/guard';
 
 const authUrl = process.env.AUTH_URL ?? 'http://localhost:3000';
-const verifier = createVerifier({ issuer: authUrl, audience: 'tessera', algorithms: ['EdDSA'], jwks: { url: `${authUrl}/api/auth/jwks` } });
+const verifier = createVerifier({
+  issuer: authUrl,
+  audience: 'tessera',
+  algorithms: ['EdDSA'],
+  jwks: { url: `${authUrl}/api/auth/jwks` },
+});
 
 const app = new Hono<{ Variables: GuardVariables }>();
 app.use('/v1/*', bearerAuth({ verifier }));

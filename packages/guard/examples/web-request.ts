@@ -2,7 +2,12 @@
 import { createVerifier, verifyRequest } from '@tessera/guard';
 
 const authUrl = process.env.AUTH_URL ?? 'http://localhost:3000';
-const verifier = createVerifier({ issuer: authUrl, audience: 'tessera', algorithms: ['EdDSA'], jwks: { url: `${authUrl}/api/auth/jwks` } });
+const verifier = createVerifier({
+  issuer: authUrl,
+  audience: 'tessera',
+  algorithms: ['EdDSA'],
+  jwks: { url: `${authUrl}/api/auth/jwks` },
+});
 
 export async function GET(request: Request): Promise<Response> {
   const auth = await verifyRequest(request, { verifier });

@@ -1,5 +1,5 @@
-import { constants, createHmac, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { constants, createHmac, verify as cryptoVerify, timingSafeEqual } from 'node:crypto';
 
 /** JWS algorithms the guard can verify (RFC 7518 §3, RFC 8037 §3.1). `none` is deliberately absent. */
 export type Algorithm =

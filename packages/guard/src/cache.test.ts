@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  audience,
+  generateTestKey,
+  issuer,
+  nowSeconds,
+  outcome,
+  signToken,
+  startJwksServer,
+  userClaims,
+} from '../test/support.ts';
 import { VerifiedTokenCache } from './cache.ts';
-import { createVerifier } from './verifier.ts';
 import type { VerifierOptions } from './options.ts';
-import { audience, generateTestKey, issuer, nowSeconds, outcome, signToken, startJwksServer, userClaims } from '../test/support.ts';
+import { createVerifier } from './verifier.ts';
 
 const key = generateTestKey('EdDSA');
 
@@ -12,9 +21,19 @@ function cachedVerifier(cache: VerifierOptions['cache'] = {}) {
 }
 
 /** A verifier on a JWKS server that serves `key` (refetch cooldown 1 s), both closed after `use`. */
-async function withJwksVerifier(use: (server: Awaited<ReturnType<typeof startJwksServer>>, verifier: ReturnType<typeof createVerifier>) => Promise<void>) {
+async function withJwksVerifier(
+  use: (
+    server: Awaited<ReturnType<typeof startJwksServer>>,
+    verifier: ReturnType<typeof createVerifier>,
+  ) => Promise<void>,
+) {
   const server = await startJwksServer([key.jwk]);
-  const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 1_000 } });
+  const verifier = createVerifier({
+    issuer,
+    audience,
+    algorithms: ['EdDSA'],
+    jwks: { url: server.url, cooldown: 1_000 },
+  });
   try {
     await verifier.ready();
     await use(server, verifier);
@@ -45,7 +64,9 @@ describe('verified-token cache', () => {
     const [head, payload, signature] = token.split('.') as [string, string, string];
     const altered = Buffer.from(signature, 'base64url');
     altered[0] = (altered[0] ?? 0) ^ 0x01;
-    expect(await outcome(verifier.verify(`${head}.${payload}.${altered.toString('base64url')}`))).toBe('signature_invalid');
+    expect(await outcome(verifier.verify(`${head}.${payload}.${altered.toString('base64url')}`))).toBe(
+      'signature_invalid',
+    );
     expect(await outcome(verifier.verify(`${head}.${payload}.`))).toBe('signature_invalid');
   });
 

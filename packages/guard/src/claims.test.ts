@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVerifier } from './verifier.ts';
 import { audience, generateTestKey, issuer, nowSeconds, outcome, signToken, userClaims } from '../test/support.ts';
+import { createVerifier } from './verifier.ts';
 
 const key = generateTestKey('EdDSA');
 const frozenAt = new Date('2026-06-01T12:00:00Z');
 
-function verify(claims: Record<string, unknown> | string, options: { audience?: string | string[]; requiredClaims?: string[] } = {}) {
+function verify(
+  claims: Record<string, unknown> | string,
+  options: { audience?: string | string[]; requiredClaims?: string[] } = {},
+) {
   const verifier = createVerifier({
     issuer,
     audience: options.audience ?? audience,
@@ -81,7 +84,14 @@ describe('time claims (frozen clock, 30 s tolerance)', () => {
   });
 
   it('uses the configured clock tolerance', async () => {
-    const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk], clockTolerance: 0, cache: false });
+    const verifier = createVerifier({
+      issuer,
+      audience,
+      algorithms: ['EdDSA'],
+      keys: [key.jwk],
+      clockTolerance: 0,
+      cache: false,
+    });
     expect(await outcome(verifier.verify(signToken(key, userClaims({ exp: nowSeconds() - 1 }))))).toBe('token_expired');
   });
 });

@@ -53,7 +53,8 @@ export function checkClaims(payload: Record<string, unknown>, rules: ClaimRules,
   }
 
   const sub = payload.sub;
-  if (typeof sub !== 'string' || sub.length === 0) throw new GuardError('claim_invalid', 'The sub claim must be a non-empty string');
+  if (typeof sub !== 'string' || sub.length === 0)
+    throw new GuardError('claim_invalid', 'The sub claim must be a non-empty string');
 
   for (const name of rules.requiredClaims) {
     // Own properties only: a claim named `constructor` or `toString` would otherwise be found on Object.prototype.

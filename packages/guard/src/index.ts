@@ -1,19 +1,25 @@
-export { createVerifier } from './verifier.ts';
-export type { Verifier } from './verifier.ts';
-export type { VerifierOptions } from './options.ts';
+export type { RequestVerification, VerifyRequestOptions } from './adapters/web-request/index.ts';
+export { verifyRequest } from './adapters/web-request/index.ts';
+export type { Algorithm } from './algorithms.ts';
+export { isAlgorithm } from './algorithms.ts';
+export type { CacheOptions } from './cache.ts';
+export type { GuardErrorCode } from './errors.ts';
+export { GuardConfigError, GuardError, guardErrorDescriptions } from './errors.ts';
 export type { JwksOptions } from './keys/jwks-source.ts';
 export type { StaticKeys } from './keys/static-keys.ts';
-export type { CacheOptions } from './cache.ts';
-export type { RevocationsOptions, RevocationStatus } from './revocations/revocation-source.ts';
-export { isAlgorithm } from './algorithms.ts';
-export type { Algorithm } from './algorithms.ts';
-export { GuardConfigError, GuardError, guardErrorDescriptions } from './errors.ts';
-export type { GuardErrorCode } from './errors.ts';
-export { serviceSubjectPrefix } from './principal.ts';
-export type { Principal, TokenClaims } from './principal.ts';
-export { bearerAuth } from './middleware/bearer-auth/index.ts';
 export type { BearerAuthOptions, GuardOutcome, GuardVariables } from './middleware/bearer-auth/index.ts';
+export { bearerAuth } from './middleware/bearer-auth/index.ts';
 export { requireScope } from './middleware/require-scope/index.ts';
+export type { VerifierOptions } from './options.ts';
+export type { Principal, TokenClaims } from './principal.ts';
+export { serviceSubjectPrefix } from './principal.ts';
+export type {
+  BearerChallengeOptions,
+  ProblemAnswer,
+  ProblemBody,
+  ProblemDetails,
+  ProblemFieldError,
+} from './problem/index.ts';
 export {
   authChallenge,
   bearerChallenge,
@@ -25,6 +31,6 @@ export {
   problemCodeForStatus,
   problemTitleForStatus,
 } from './problem/index.ts';
-export type { BearerChallengeOptions, ProblemAnswer, ProblemBody, ProblemDetails, ProblemFieldError } from './problem/index.ts';
-export { verifyRequest } from './adapters/web-request/index.ts';
-export type { RequestVerification, VerifyRequestOptions } from './adapters/web-request/index.ts';
+export type { RevocationStatus, RevocationsOptions } from './revocations/revocation-source.ts';
+export type { Verifier } from './verifier.ts';
+export { createVerifier } from './verifier.ts';

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createVerifier } from './verifier.ts';
-import type { VerifierOptions } from './options.ts';
 import { audience, generateTestKey, hmacToken, issuer, outcome, secret, userClaims } from '../test/support.ts';
+import type { VerifierOptions } from './options.ts';
+import { createVerifier } from './verifier.ts';
 
 const key = generateTestKey('EdDSA');
 const base: VerifierOptions = { issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk] };
@@ -35,13 +35,19 @@ describe('createVerifier options, checked at start', () => {
     ['a zero cache max', { ...base, cache: { max: 0 } }],
     ['a relative JWKS url', { issuer, audience, algorithms: ['EdDSA'], jwks: { url: '/jwks' } }],
     ['a file: JWKS url', { issuer, audience, algorithms: ['EdDSA'], jwks: { url: 'file:///etc/passwd' } }],
-    ['maxStale below maxAge', { issuer, audience, algorithms: ['EdDSA'], jwks: { url: 'http://a.test/jwks', maxAge: 10, maxStale: 5 } }],
+    [
+      'maxStale below maxAge',
+      { issuer, audience, algorithms: ['EdDSA'], jwks: { url: 'http://a.test/jwks', maxAge: 10, maxStale: 5 } },
+    ],
     ['an empty key list', { ...base, keys: [] }],
     ['an unusable static key', { ...base, keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'short' }] }],
     ['a static oct key', { ...base, keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }],
     ['a static key for encryption (use: enc)', { ...base, keys: [{ ...key.jwk, use: 'enc' }] }],
     ['a static key without verify in key_ops', { ...base, keys: [{ ...key.jwk, key_ops: ['encrypt'] }] }],
-    ['a static key whose alg does not fit its type', { ...base, algorithms: ['EdDSA', 'ES256'], keys: [{ ...key.jwk, alg: 'ES256' }] }],
+    [
+      'a static key whose alg does not fit its type',
+      { ...base, algorithms: ['EdDSA', 'ES256'], keys: [{ ...key.jwk, alg: 'ES256' }] },
+    ],
     ['a static key outside the allowlist', { ...base, keys: [generateTestKey('ES256').jwk] }],
     ['a 1024-bit RSA key', { ...base, algorithms: ['RS256'], keys: [{ kty: 'RSA', ...smallRsa() }] }],
     ['requiredClaims that are not names', { ...base, requiredClaims: [''] }],
@@ -69,7 +75,9 @@ describe('createVerifier options, checked at start', () => {
       const verifier = createVerifier({ issuer, audience, secret, cache: false });
       expect(await outcome(verifier.verify(hmacToken(secret)))).toBe('ok');
       // Refused on its header alone: were HS384 allowed, this (SHA-256-signed) token would fail its signature instead.
-      expect(await outcome(verifier.verify(hmacToken(secret, userClaims(), { alg: 'HS384', typ: 'JWT' })))).toBe('alg_not_allowed');
+      expect(await outcome(verifier.verify(hmacToken(secret, userClaims(), { alg: 'HS384', typ: 'JWT' })))).toBe(
+        'alg_not_allowed',
+      );
     });
   });
 });

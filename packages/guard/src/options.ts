@@ -1,14 +1,14 @@
-import { algorithmFamily, isAlgorithm } from './algorithms.ts';
 import type { Algorithm } from './algorithms.ts';
-import { cacheDefaults } from './cache.ts';
+import { algorithmFamily, isAlgorithm } from './algorithms.ts';
 import type { CacheOptions } from './cache.ts';
+import { cacheDefaults } from './cache.ts';
 import type { ClaimRules } from './claims.ts';
 import { GuardConfigError } from './errors.ts';
-import { jwksDefaults } from './keys/jwks-source.ts';
 import type { JwksOptions, ResolvedJwksOptions } from './keys/jwks-source.ts';
+import { jwksDefaults } from './keys/jwks-source.ts';
 import type { StaticKeys } from './keys/static-keys.ts';
-import { revocationsDefaults } from './revocations/revocation-source.ts';
 import type { ResolvedRevocationsOptions, RevocationsOptions } from './revocations/revocation-source.ts';
+import { revocationsDefaults } from './revocations/revocation-source.ts';
 
 /** Everything `createVerifier` needs. Exactly one key source: `jwks`, `keys` or `secret`. */
 export type VerifierOptions = {
@@ -121,7 +121,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   const audiences = new Set(audienceList.map((a: unknown) => nonEmptyString(a, 'audience')));
 
   const sources = (['jwks', 'keys', 'secret'] as const).filter((name) => options[name] !== undefined);
-  if (sources.length !== 1) fail(`exactly one of jwks, keys or secret is required (got ${sources.length === 0 ? 'none' : sources.join(', ')})`);
+  if (sources.length !== 1)
+    fail(`exactly one of jwks, keys or secret is required (got ${sources.length === 0 ? 'none' : sources.join(', ')})`);
   const symmetric = options.secret !== undefined;
 
   const algorithmList = options.algorithms ?? (symmetric ? verifierDefaults.secretAlgorithms : undefined);
@@ -129,8 +130,10 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   for (const alg of algorithmList as readonly unknown[]) {
     // `none` and friends are not in the table, so they can never be allowed (RFC 8725 §3.1).
     if (!isAlgorithm(alg)) fail(`algorithm ${JSON.stringify(alg)} is not supported`);
-    if (symmetric && algorithmFamily(alg) !== 'oct') fail(`a secret cannot be used with ${alg}; use HS256, HS384 or HS512`);
-    if (!symmetric && algorithmFamily(alg) === 'oct') fail(`${alg} needs a secret; public keys never verify HMAC (RFC 8725 §2.1)`);
+    if (symmetric && algorithmFamily(alg) !== 'oct')
+      fail(`a secret cannot be used with ${alg}; use HS256, HS384 or HS512`);
+    if (!symmetric && algorithmFamily(alg) === 'oct')
+      fail(`${alg} needs a secret; public keys never verify HMAC (RFC 8725 §2.1)`);
   }
 
   const requiredClaims = options.requiredClaims ?? [];

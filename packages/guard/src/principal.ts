@@ -37,7 +37,8 @@ function deepFreeze<T>(value: T): T {
 /** Builds the principal from claims that `checkClaims` accepted. */
 export function toPrincipal(claims: TokenClaims): Principal {
   const { sub, scope } = claims;
-  if (scope !== undefined && typeof scope !== 'string') throw new GuardError('claim_invalid', 'The scope claim is not a string');
+  if (scope !== undefined && typeof scope !== 'string')
+    throw new GuardError('claim_invalid', 'The scope claim is not a string');
   const scopes: ReadonlySet<string> = new Set(scope ? scope.split(' ').filter((s) => s.length > 0) : []);
   deepFreeze(claims);
 

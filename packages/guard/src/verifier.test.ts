@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createVerifier } from './verifier.ts';
-import type { VerifierOptions } from './options.ts';
 import {
   audience,
   b64url,
@@ -14,6 +12,8 @@ import {
   startJwksServer,
   userClaims,
 } from '../test/support.ts';
+import type { VerifierOptions } from './options.ts';
+import { createVerifier } from './verifier.ts';
 
 const ed = generateTestKey('EdDSA', 'ed-1');
 const es = generateTestKey('ES256', 'es-1');
@@ -62,7 +62,9 @@ describe('createVerifier: forged or unusable tokens', () => {
 
   it('rejects alg none in secret mode too', async () => {
     const verifier = createVerifier({ issuer, audience, secret, cache: false });
-    expect(await outcome(verifier.verify(`${b64url({ alg: 'none' })}.${b64url(userClaims())}.`))).toBe('alg_not_allowed');
+    expect(await outcome(verifier.verify(`${b64url({ alg: 'none' })}.${b64url(userClaims())}.`))).toBe(
+      'alg_not_allowed',
+    );
   });
 
   describe('an HS256 token signed with the public key as its secret', () => {
@@ -78,12 +80,16 @@ describe('createVerifier: forged or unusable tokens', () => {
     });
 
     it('cannot even be configured: HS* with public keys fails at start', () => {
-      expect(() => staticVerifier({ algorithms: ['EdDSA', 'HS256'] })).toThrow(expect.objectContaining({ code: 'guard_config_invalid' }));
+      expect(() => staticVerifier({ algorithms: ['EdDSA', 'HS256'] })).toThrow(
+        expect.objectContaining({ code: 'guard_config_invalid' }),
+      );
     });
 
     it('is refused as a configured secret when it is a PEM or JWK public key', () => {
       const pem = ed.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-      expect(() => createVerifier({ issuer, audience, secret: pem })).toThrow(expect.objectContaining({ code: 'guard_config_invalid' }));
+      expect(() => createVerifier({ issuer, audience, secret: pem })).toThrow(
+        expect.objectContaining({ code: 'guard_config_invalid' }),
+      );
       expect(() => createVerifier({ issuer, audience, secret: JSON.stringify(ed.jwk) })).toThrow(
         expect.objectContaining({ code: 'guard_config_invalid' }),
       );
@@ -96,7 +102,9 @@ describe('createVerifier: forged or unusable tokens', () => {
   });
 
   it('rejects an allowlisted alg in another letter case', async () => {
-    expect(await outcome(staticVerifier().verify(signToken(ed, userClaims(), { alg: 'eddsa' })))).toBe('alg_not_allowed');
+    expect(await outcome(staticVerifier().verify(signToken(ed, userClaims(), { alg: 'eddsa' })))).toBe(
+      'alg_not_allowed',
+    );
   });
 
   it("rejects an alg that disagrees with the key's alg", async () => {
@@ -154,7 +162,9 @@ describe('createVerifier: forged or unusable tokens', () => {
   });
 
   it('rejects a header that is not JSON', async () => {
-    expect(await outcome(staticVerifier().verify(withSegment(signToken(ed), 0, b64url('{"alg":"EdDSA",'))))).toBe('token_malformed');
+    expect(await outcome(staticVerifier().verify(withSegment(signToken(ed), 0, b64url('{"alg":"EdDSA",'))))).toBe(
+      'token_malformed',
+    );
   });
 
   it.each([
@@ -167,7 +177,9 @@ describe('createVerifier: forged or unusable tokens', () => {
   });
 
   it('rejects a header that is an array', async () => {
-    expect(await outcome(staticVerifier().verify(withSegment(signToken(ed), 0, b64url([{ alg: 'EdDSA' }]))))).toBe('token_malformed');
+    expect(await outcome(staticVerifier().verify(withSegment(signToken(ed), 0, b64url([{ alg: 'EdDSA' }]))))).toBe(
+      'token_malformed',
+    );
   });
 
   it('rejects a token over the size limit before decoding it', async () => {
@@ -200,7 +212,9 @@ describe('createVerifier: headers never followed', () => {
         // Under the attacker's own kid: unknown to us.
         expect(await outcome(verifier.verify(signToken(attacker, userClaims(), extra)))).toBe('key_not_found');
         // Under a real kid: the real key checks it, and the attacker's signature fails.
-        expect(await outcome(verifier.verify(signToken(attacker, userClaims(), { ...extra, kid: ed.kid })))).toBe('signature_invalid');
+        expect(await outcome(verifier.verify(signToken(attacker, userClaims(), { ...extra, kid: ed.kid })))).toBe(
+          'signature_invalid',
+        );
       }
       expect(trap.requests).toEqual([]);
     } finally {
@@ -218,9 +232,17 @@ describe('createVerifier: headers never followed', () => {
   it('never puts a kid into the JWKS request', async () => {
     const server = await startJwksServer([ed.jwk]);
     try {
-      const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url, cooldown: 0 }, cache: false });
+      const verifier = createVerifier({
+        issuer,
+        audience,
+        algorithms: ['EdDSA'],
+        jwks: { url: server.url, cooldown: 0 },
+        cache: false,
+      });
       await verifier.ready();
-      expect(await outcome(verifier.verify(signToken(ed, userClaims(), { kid: '../admin?x=1' })))).toBe('key_not_found');
+      expect(await outcome(verifier.verify(signToken(ed, userClaims(), { kid: '../admin?x=1' })))).toBe(
+        'key_not_found',
+      );
       expect(server.requests.every((path) => path === '/jwks')).toBe(true);
       verifier.close();
     } finally {
@@ -228,9 +250,14 @@ describe('createVerifier: headers never followed', () => {
     }
   });
 
-  it.each([[['exp']], [['b64']], [['urn:example:unknown']], [[]], ['b64']])('rejects a crit header %j', async (crit) => {
-    expect(await outcome(staticVerifier().verify(signToken(ed, userClaims(), { crit, b64: true })))).toBe('token_malformed');
-  });
+  it.each([[['exp']], [['b64']], [['urn:example:unknown']], [[]], ['b64']])(
+    'rejects a crit header %j',
+    async (crit) => {
+      expect(await outcome(staticVerifier().verify(signToken(ed, userClaims(), { crit, b64: true })))).toBe(
+        'token_malformed',
+      );
+    },
+  );
 
   it('rejects a kid that is not a string', async () => {
     expect(await outcome(staticVerifier().verify(signToken(ed, userClaims(), { kid: 7 })))).toBe('token_malformed');

@@ -6,12 +6,12 @@ import { createJwksSource } from './keys/jwks-source.ts';
 import { createSecretKeySource } from './keys/secret-key.ts';
 import { createStaticKeySource } from './keys/static-keys.ts';
 import type { KeySource, VerificationKey } from './keys/verification-key.ts';
-import { resolveOptions } from './options.ts';
 import type { ResolvedOptions, VerifierOptions } from './options.ts';
-import { toPrincipal } from './principal.ts';
-import { createRevocationSource } from './revocations/revocation-source.ts';
-import type { RevocationStatus } from './revocations/revocation-source.ts';
+import { resolveOptions } from './options.ts';
 import type { Principal, TokenClaims } from './principal.ts';
+import { toPrincipal } from './principal.ts';
+import type { RevocationStatus } from './revocations/revocation-source.ts';
+import { createRevocationSource } from './revocations/revocation-source.ts';
 import { assertTokenSize, decodeJsonObject, decodeToken } from './token.ts';
 
 /** Verifies bearer tokens. Framework-agnostic: the Hono middleware is a thin layer over this. */
@@ -61,13 +61,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** After a miss in memory: a known kid with another alg is refused, an unknown kid may cause one refetch. */
-  async function keyAfterMiss(known: readonly VerificationKey[] | undefined, kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
+  async function keyAfterMiss(
+    known: readonly VerificationKey[] | undefined,
+    kid: string | undefined,
+    alg: Algorithm,
+  ): Promise<VerificationKey> {
     // A known kid with another alg is a mismatch, not a reason to refetch (RFC 8725 §3.1).
-    if (known !== undefined && known.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
+    if (known !== undefined && known.length > 0)
+      throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
     const fetched = await source.refresh(kid);
     const key = keyFor(fetched, alg);
     if (key) return key;
-    if (fetched !== undefined && fetched.length > 0) throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
+    if (fetched !== undefined && fetched.length > 0)
+      throw new GuardError('alg_not_allowed', 'The token alg does not match its key');
     throw new GuardError('key_not_found');
   }
 
@@ -93,7 +99,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     // We implement no JWS extension, so any `crit` names one we do not understand (RFC 7515 §4.1.11).
     if (header.crit !== undefined) throw new GuardError('token_malformed', 'The token has a crit header');
     const kid = header.kid;
-    if (kid !== undefined && typeof kid !== 'string') throw new GuardError('token_malformed', 'The kid header is not a string');
+    if (kid !== undefined && typeof kid !== 'string')
+      throw new GuardError('token_malformed', 'The kid header is not a string');
     // `jku`, `x5u`, `jwk` and `x5c` are never read: keys come only from our own configuration (RFC 8725 §3.10).
     // The usual case finds the key in memory synchronously; only a miss waits for a refetch.
     const known = source.lookup(kid);

@@ -4,16 +4,25 @@
  * status, the same RFC 6750 challenge and the same problem+json body, byte for byte.
  */
 import type { AddressInfo } from 'node:net';
+import type { GuardVariables, Principal, Verifier } from '@tessera/guard';
+import { bearerAuth, createVerifier, requireScope, verifyRequest } from '@tessera/guard';
+import { bearerAuth as expressBearerAuth, requireScope as expressRequireScope } from '@tessera/guard/express';
+import { bearerAuth as fastifyBearerAuth, requireScope as fastifyRequireScope } from '@tessera/guard/fastify';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bearerAuth, createVerifier, requireScope, verifyRequest } from '@tessera/guard';
-import type { GuardVariables, Principal, Verifier } from '@tessera/guard';
-import { bearerAuth as expressBearerAuth, requireScope as expressRequireScope } from '@tessera/guard/express';
-import { bearerAuth as fastifyBearerAuth, requireScope as fastifyRequireScope } from '@tessera/guard/fastify';
-import { audience, generateTestKey, issuer, nowSeconds, signToken, startJwksServer, startRevocationServer, userClaims } from './support.ts';
 import type { JwksServer, RevocationServer } from './support.ts';
+import {
+  audience,
+  generateTestKey,
+  issuer,
+  nowSeconds,
+  signToken,
+  startJwksServer,
+  startRevocationServer,
+  userClaims,
+} from './support.ts';
 
 /** What each adapter serves: `GET /me` (any valid token) and `GET /reports` (scope `reports:read`). */
 type Served = { fetch(path: string, authorization?: string): Promise<Response>; close(): Promise<void> };
@@ -28,12 +37,16 @@ const view = (principal: Principal) => ({
   scopes: [...principal.scopes].sort(),
 });
 
-const headersOf = (authorization?: string): Record<string, string> => (authorization === undefined ? {} : { Authorization: authorization });
+const headersOf = (authorization?: string): Record<string, string> =>
+  authorization === undefined ? {} : { Authorization: authorization };
 
 /** Serves a Node HTTP server on an ephemeral port and talks to it with real requests. */
 function overHttp(server: import('node:http').Server, close: () => Promise<void>): Served {
   const { port } = server.address() as AddressInfo;
-  return { fetch: (path, authorization) => fetch(`http://127.0.0.1:${port}${path}`, { headers: headersOf(authorization) }), close };
+  return {
+    fetch: (path, authorization) => fetch(`http://127.0.0.1:${port}${path}`, { headers: headersOf(authorization) }),
+    close,
+  };
 }
 
 const adapters: Adapter[] = [
@@ -44,7 +57,10 @@ const adapters: Adapter[] = [
       app.use('*', bearerAuth({ verifier, realm }));
       app.get('/me', (c) => c.json(view(c.var.principal)));
       app.get('/reports', requireScope('reports:read'), (c) => c.json(view(c.var.principal)));
-      return { fetch: async (path, authorization) => app.request(path, { headers: headersOf(authorization) }), close: async () => {} };
+      return {
+        fetch: async (path, authorization) => app.request(path, { headers: headersOf(authorization) }),
+        close: async () => {},
+      };
     },
   },
   {
@@ -55,7 +71,11 @@ const adapters: Adapter[] = [
         const result = await verifyRequest(request, { verifier, realm, scopes });
         return result.ok ? Response.json(view(result.principal)) : result.response;
       };
-      return { fetch: async (path, authorization) => handler(new Request(`http://localhost${path}`, { headers: headersOf(authorization) })), close: async () => {} };
+      return {
+        fetch: async (path, authorization) =>
+          handler(new Request(`http://localhost${path}`, { headers: headersOf(authorization) })),
+        close: async () => {},
+      };
     },
   },
   {
@@ -64,7 +84,11 @@ const adapters: Adapter[] = [
       const app = express();
       app.use(expressBearerAuth({ verifier, realm }));
       app.get('/me', (req, res) => void res.json(view(req.principal)));
-      app.get('/reports', expressRequireScope('reports:read'), (_req, res) => void res.json(view(res.locals.principal)));
+      app.get(
+        '/reports',
+        expressRequireScope('reports:read'),
+        (_req, res) => void res.json(view(res.locals.principal)),
+      );
       const server = await new Promise<import('node:http').Server>((resolve) => {
         const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
       });
@@ -77,7 +101,9 @@ const adapters: Adapter[] = [
       const app = Fastify();
       await app.register(fastifyBearerAuth, { verifier, realm });
       app.get('/me', async (request) => view(request.principal));
-      app.get('/reports', { preHandler: fastifyRequireScope('reports:read') }, async (request) => view(request.principal));
+      app.get('/reports', { preHandler: fastifyRequireScope('reports:read') }, async (request) =>
+        view(request.principal),
+      );
       await app.listen({ port: 0, host: '127.0.0.1' });
       return overHttp(app.server, () => app.close());
     },
@@ -104,8 +130,18 @@ type Case = {
 };
 
 /** An `Authorization` header made when the case runs, under the frozen clock. */
-const bearer = (claims: () => Record<string, unknown> = userClaims, signer = key) => () => `Bearer ${signToken(signer, claims())}`;
-const problem = (status: number, title: string, code: string, reason: string, detail: string) => ({ type: 'about:blank', title, status, detail, code, reason });
+const bearer =
+  (claims: () => Record<string, unknown> = userClaims, signer = key) =>
+  () =>
+    `Bearer ${signToken(signer, claims())}`;
+const problem = (status: number, title: string, code: string, reason: string, detail: string) => ({
+  type: 'about:blank',
+  title,
+  status,
+  detail,
+  code,
+  reason,
+});
 const invalidToken = (reason: string, detail: string) => ({
   status: 401,
   challenge: `Bearer realm="tessera", error="invalid_token", error_description="${detail}"`,
@@ -122,9 +158,22 @@ const cases: Case[] = [
   {
     name: 'a valid service token with the scope',
     path: '/reports',
-    authorization: bearer(() => userClaims({ sub: 'client:reporting', user_id: undefined, client_id: 'reporting', scope: 'reports:read tasks:read' })),
+    authorization: bearer(() =>
+      userClaims({
+        sub: 'client:reporting',
+        user_id: undefined,
+        client_id: 'reporting',
+        scope: 'reports:read tasks:read',
+      }),
+    ),
     status: 200,
-    body: { kind: 'service', subject: 'client:reporting', userId: null, clientId: 'reporting', scopes: ['reports:read', 'tasks:read'] },
+    body: {
+      kind: 'service',
+      subject: 'client:reporting',
+      userId: null,
+      clientId: 'reporting',
+      scopes: ['reports:read', 'tasks:read'],
+    },
   },
   {
     name: 'no token',
@@ -136,28 +185,64 @@ const cases: Case[] = [
     name: 'a malformed header',
     authorization: () => `Bearer ${signToken(key)} extra`,
     status: 400,
-    challenge: 'Bearer realm="tessera", error="invalid_request", error_description="The Authorization header is not \\"Bearer <token>\\""',
-    body: problem(400, 'Bad Request', 'invalid_request', 'header_malformed', 'The Authorization header is not "Bearer <token>"'),
+    challenge:
+      'Bearer realm="tessera", error="invalid_request", error_description="The Authorization header is not \\"Bearer <token>\\""',
+    body: problem(
+      400,
+      'Bad Request',
+      'invalid_request',
+      'header_malformed',
+      'The Authorization header is not "Bearer <token>"',
+    ),
   },
-  { name: 'a bad signature', authorization: bearer(userClaims, forger), ...invalidToken('signature_invalid', 'The token signature is invalid') },
-  { name: 'an expired token', authorization: bearer(() => userClaims({ iat: nowSeconds() - 1200, exp: nowSeconds() - 600 })), ...invalidToken('token_expired', 'The token has expired') },
-  { name: 'a wrong audience', authorization: bearer(() => userClaims({ aud: 'billing' })), ...invalidToken('audience_mismatch', 'The token audience is not accepted') },
-  { name: 'a revoked token', authorization: bearer(() => userClaims({ sid: 'revoked-session' })), ...invalidToken('token_revoked', 'The token has been revoked') },
+  {
+    name: 'a bad signature',
+    authorization: bearer(userClaims, forger),
+    ...invalidToken('signature_invalid', 'The token signature is invalid'),
+  },
+  {
+    name: 'an expired token',
+    authorization: bearer(() => userClaims({ iat: nowSeconds() - 1200, exp: nowSeconds() - 600 })),
+    ...invalidToken('token_expired', 'The token has expired'),
+  },
+  {
+    name: 'a wrong audience',
+    authorization: bearer(() => userClaims({ aud: 'billing' })),
+    ...invalidToken('audience_mismatch', 'The token audience is not accepted'),
+  },
+  {
+    name: 'a revoked token',
+    authorization: bearer(() => userClaims({ sid: 'revoked-session' })),
+    ...invalidToken('token_revoked', 'The token has been revoked'),
+  },
   {
     name: 'keys unavailable',
     setup: 'no-keys',
     authorization: bearer(),
     status: 503,
     challenge: null,
-    body: problem(503, 'Service Unavailable', 'keys_unavailable', 'keys_unavailable', 'The verification keys are unavailable'),
+    body: problem(
+      503,
+      'Service Unavailable',
+      'keys_unavailable',
+      'keys_unavailable',
+      'The verification keys are unavailable',
+    ),
   },
   {
     name: 'insufficient scope',
     path: '/reports',
     authorization: bearer(() => userClaims({ scope: 'tasks:read' })),
     status: 403,
-    challenge: 'Bearer realm="tessera", error="insufficient_scope", error_description="The token lacks a required scope: reports:read", scope="reports:read"',
-    body: problem(403, 'Forbidden', 'insufficient_scope', 'insufficient_scope', 'The token lacks a required scope: reports:read'),
+    challenge:
+      'Bearer realm="tessera", error="insufficient_scope", error_description="The token lacks a required scope: reports:read", scope="reports:read"',
+    body: problem(
+      403,
+      'Forbidden',
+      'insufficient_scope',
+      'insufficient_scope',
+      'The token lacks a required scope: reports:read',
+    ),
   },
   {
     name: 'no token, in a custom realm',
@@ -172,8 +257,15 @@ const cases: Case[] = [
     path: '/reports',
     authorization: bearer(),
     status: 403,
-    challenge: 'Bearer realm="reports api", error="insufficient_scope", error_description="The token lacks a required scope: reports:read", scope="reports:read"',
-    body: problem(403, 'Forbidden', 'insufficient_scope', 'insufficient_scope', 'The token lacks a required scope: reports:read'),
+    challenge:
+      'Bearer realm="reports api", error="insufficient_scope", error_description="The token lacks a required scope: reports:read", scope="reports:read"',
+    body: problem(
+      403,
+      'Forbidden',
+      'insufficient_scope',
+      'insufficient_scope',
+      'The token lacks a required scope: reports:read',
+    ),
   },
 ];
 
@@ -187,7 +279,13 @@ beforeAll(async () => {
   revocationList = await startRevocationServer();
   revocationList.publish(revocationList.sessionEntry('revoked-session', 86_400 * 365));
   verifiers = {
-    keys: createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk], revocations: { url: revocationList.url } }),
+    keys: createVerifier({
+      issuer,
+      audience,
+      algorithms: ['EdDSA'],
+      keys: [key.jwk],
+      revocations: { url: revocationList.url },
+    }),
     'no-keys': createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: jwks.url } }),
   };
   // The revoked-token case needs the list loaded: until then every token is refused as unavailable (fail closed).
@@ -215,7 +313,10 @@ describe.each(adapters)('$name adapter', (adapter) => {
   async function app(setup: Setup): Promise<Served> {
     let running = served.get(setup);
     if (running === undefined) {
-      running = await adapter.serve(verifiers[setup === 'no-keys' ? 'no-keys' : 'keys'], setup === 'realm' ? 'reports api' : undefined);
+      running = await adapter.serve(
+        verifiers[setup === 'no-keys' ? 'no-keys' : 'keys'],
+        setup === 'realm' ? 'reports api' : undefined,
+      );
       served.set(setup, running);
     }
     return running;
@@ -226,7 +327,10 @@ describe.each(adapters)('$name adapter', (adapter) => {
   });
 
   it.each(cases)('answers $name with $status', async (testCase) => {
-    const response = await (await app(testCase.setup ?? 'keys')).fetch(testCase.path ?? '/me', testCase.authorization?.());
+    const response = await (await app(testCase.setup ?? 'keys')).fetch(
+      testCase.path ?? '/me',
+      testCase.authorization?.(),
+    );
     expect(response.status).toBe(testCase.status);
     const body = await response.json();
     expect(body).toEqual(testCase.body);
@@ -276,9 +380,14 @@ describe('every adapter reports each outcome once', () => {
     let served: Served;
     if (name === 'Hono') {
       const app = new Hono().use('*', bearerAuth({ verifier, onOutcome })).get('/me', (c) => c.text('ok'));
-      served = { fetch: async (path, authorization) => app.request(path, { headers: headersOf(authorization) }), close: async () => {} };
+      served = {
+        fetch: async (path, authorization) => app.request(path, { headers: headersOf(authorization) }),
+        close: async () => {},
+      };
     } else if (name === 'Express') {
-      const app = express().use(expressBearerAuth({ verifier, onOutcome })).get('/me', (_req, res) => void res.send('ok'));
+      const app = express()
+        .use(expressBearerAuth({ verifier, onOutcome }))
+        .get('/me', (_req, res) => void res.send('ok'));
       const server = await new Promise<import('node:http').Server>((resolve) => {
         const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
       });

@@ -5,11 +5,19 @@ import { describe, expect, it } from 'vitest';
 
 const packageDir = new URL('../', import.meta.url);
 const readme = readFileSync(new URL('README.md', packageDir), 'utf8');
-const quoted = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, file, code]) => ({ file: file ?? '', code: code ?? '' }));
+const quoted = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, file, code]) => ({
+  file: file ?? '',
+  code: code ?? '',
+}));
 
 describe('README examples', () => {
   it('quotes every example once: Hono, Express, Fastify and a Web Request handler', () => {
-    expect(quoted.map(({ file }) => file).sort()).toEqual(['examples/express.ts', 'examples/fastify.ts', 'examples/hono.ts', 'examples/web-request.ts']);
+    expect(quoted.map(({ file }) => file).sort()).toEqual([
+      'examples/express.ts',
+      'examples/fastify.ts',
+      'examples/hono.ts',
+      'examples/web-request.ts',
+    ]);
   });
 
   it.each(quoted)('quotes $file exactly', ({ file, code }) => {

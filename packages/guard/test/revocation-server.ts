@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How the test issuer answers: normally, or failing in one of the ways a real one can. */
@@ -43,7 +43,8 @@ export async function startRevocationServer(initial: unknown[] = []): Promise<Re
     requests.push(req.url ?? '');
     if (mode === 'down') return void req.socket.destroy();
     if (mode === 'error500') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
-    if (mode === 'garbage') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor": [ not json');
+    if (mode === 'garbage')
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor": [ not json');
     const query = new URL(req.url ?? '/', 'http://test').searchParams;
     const cursor = query.get('after');
     const [id, at] = (cursor ?? '').split('.');

@@ -3,8 +3,9 @@
  * JWKS server on an ephemeral port that counts its requests and can be told to fail.
  * Exported as `@tessera/guard/testing`, so the benchmark builds its keys and tokens with the same code.
  */
-import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -165,7 +166,7 @@ export async function outcome(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-export { startRevocationServer } from './revocation-server.ts';
-export type { RevocationServer, RevocationServerMode } from './revocation-server.ts';
 /** The in-memory list the verifier checks on every request, for the benchmark's measure of that one lookup. */
 export { RevocationList } from '../src/revocations/revocation-list.ts';
+export type { RevocationServer, RevocationServerMode } from './revocation-server.ts';
+export { startRevocationServer } from './revocation-server.ts';

@@ -16,7 +16,12 @@ export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: Server
     const started = performance.now();
     await next();
     const status = c.res.status;
-    const line = { method: c.req.method, path: c.req.path, status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    };
     if (status >= 500) log.error(line, 'request failed');
     else if (PROBE_PATHS.has(c.req.path) && status < 400) log.debug(line, 'request');
     else log.info(line, 'request');

@@ -4,7 +4,11 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { apiDocs } from './api-docs.ts';
 
-const distVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), 'utf8')) as { version: string }).version;
+const distVersion = (
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 function appWithDocs(options: Parameters<typeof apiDocs>[0]) {
   return new Hono().get('/openapi.json', (c) => c.json({ openapi: '3.1.0' })).route('/', apiDocs(options));
@@ -54,19 +58,23 @@ describe('apiDocs', () => {
   it('serves each referenced asset from the installed swagger-ui-dist, with its type', async () => {
     const app = appWithDocs({ title: 't' });
     const html = await (await app.request('/docs')).text();
-    const [icon, styles, bundle, init] = await Promise.all(referencesOf(html).map((reference) => app.request(reference)));
+    const [icon, styles, bundle, init] = await Promise.all(
+      referencesOf(html).map((reference) => app.request(reference)),
+    );
     expect([icon!.status, styles!.status, bundle!.status, init!.status]).toEqual([200, 200, 200, 200]);
     expect(icon!.headers.get('content-type')).toBe('image/png');
     expect(styles!.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(bundle!.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(init!.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const distFile = (name: string) => readFileSync(createRequire(import.meta.url).resolve(`swagger-ui-dist/${name}`), 'utf8');
+    const distFile = (name: string) =>
+      readFileSync(createRequire(import.meta.url).resolve(`swagger-ui-dist/${name}`), 'utf8');
     expect(await bundle!.text()).toBe(distFile('swagger-ui-bundle.js'));
     expect(await styles!.text()).toBe(distFile('swagger-ui.css'));
     // The versioned files never change under their path; the settings may, with the service.
     expect(bundle!.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(init!.headers.get('cache-control')).toBe('no-cache');
-    for (const asset of [icon!, styles!, bundle!, init!]) expect(asset.headers.get('content-security-policy')).toContain("default-src 'none'");
+    for (const asset of [icon!, styles!, bundle!, init!])
+      expect(asset.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
   it('points Swagger UI at the document, with no validator badge (it would send the URL to validator.swagger.io)', async () => {
@@ -80,7 +88,9 @@ describe('apiDocs', () => {
     const app = appWithDocs({ title: '<Tessera & "co">', path: '/reference' });
     const html = await (await app.request('/reference')).text();
     expect(html).toContain('<title>&#60;Tessera &#38; &#34;co&#34;&#62;</title>');
-    expect(referencesOf(html).every((reference) => reference.startsWith(`/reference/swagger-ui-${distVersion}/`))).toBe(true);
+    expect(referencesOf(html).every((reference) => reference.startsWith(`/reference/swagger-ui-${distVersion}/`))).toBe(
+      true,
+    );
     expect((await app.request('/docs')).status).toBe(404);
   });
 

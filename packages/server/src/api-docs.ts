@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 
 /** Options of {@link apiDocs}. */
 export type ApiDocsOptions = {
@@ -38,7 +38,8 @@ const SECURITY_HEADERS = {
 
 /** The installed `swagger-ui-dist` (its version is the one `package-lock.json` pins). */
 const swaggerUiDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const swaggerUiVersion = (JSON.parse(readFileSync(join(swaggerUiDist, 'package.json'), 'utf8')) as { version: string }).version;
+const swaggerUiVersion = (JSON.parse(readFileSync(join(swaggerUiDist, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /** `&`, `<`, `>`, `"` and `'` as entities, for text and attribute values. */
 function escapeHtml(text: string): string {
@@ -96,12 +97,16 @@ export function apiDocs({ title, path = '/docs', specUrl = '/openapi.json' }: Ap
   const styles = distFile('swagger-ui.css');
   const icon = distFile('favicon-32x32.png');
 
-  return new Hono()
-    .get(path, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
-    // `/docs/` as well: the page loads everything by absolute path, so it works from either address.
-    .get(`${path}/`, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
-    .get(`${assets}/swagger-ui-bundle.js`, (c) => answer(c, bundle(), 'text/javascript; charset=utf-8', cachedForGood))
-    .get(`${assets}/swagger-ui.css`, (c) => answer(c, styles(), 'text/css; charset=utf-8', cachedForGood))
-    .get(`${assets}/favicon-32x32.png`, (c) => answer(c, icon(), 'image/png', cachedForGood))
-    .get(`${assets}/init.js`, (c) => answer(c, init, 'text/javascript; charset=utf-8', 'no-cache'));
+  return (
+    new Hono()
+      .get(path, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
+      // `/docs/` as well: the page loads everything by absolute path, so it works from either address.
+      .get(`${path}/`, (c) => answer(c, page, 'text/html; charset=utf-8', 'no-cache'))
+      .get(`${assets}/swagger-ui-bundle.js`, (c) =>
+        answer(c, bundle(), 'text/javascript; charset=utf-8', cachedForGood),
+      )
+      .get(`${assets}/swagger-ui.css`, (c) => answer(c, styles(), 'text/css; charset=utf-8', cachedForGood))
+      .get(`${assets}/favicon-32x32.png`, (c) => answer(c, icon(), 'image/png', cachedForGood))
+      .get(`${assets}/init.js`, (c) => answer(c, init, 'text/javascript; charset=utf-8', 'no-cache'))
+  );
 }

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { serve, type RunningServer } from './serve.ts';
+import { type RunningServer, serve } from './serve.ts';
 import { capturingLogger } from './testing/index.ts';
 
 // The same behaviour as app.test.ts, but through @hono/node-server and real sockets, where bodies stream in.
@@ -17,8 +17,12 @@ beforeAll(async () => {
     createRoute({
       method: 'post',
       path: '/v1/tasks',
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ title: z.string() }).strict() } } } },
-      responses: { 201: { description: 'created', content: { 'application/json': { schema: z.object({ title: z.string() }) } } } },
+      request: {
+        body: { required: true, content: { 'application/json': { schema: z.object({ title: z.string() }).strict() } } },
+      },
+      responses: {
+        201: { description: 'created', content: { 'application/json': { schema: z.object({ title: z.string() }) } } },
+      },
     }),
     (c) => c.json({ title: c.req.valid('json').title }, 201),
   );
@@ -35,7 +39,14 @@ function post(path: string, body: string | string[], headers: Record<string, str
     const request = httpRequest(`${server.url}${path}`, { method: 'POST', headers }, (response) => {
       let text = '';
       response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], connection: response.headers.connection, body: text }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'],
+          connection: response.headers.connection,
+          body: text,
+        }),
+      );
     });
     request.on('error', reject);
     for (const chunk of Array.isArray(body) ? body : [body]) request.write(chunk);
@@ -66,7 +77,10 @@ describe('createApp over real HTTP', () => {
 
   it('answers a chunked body over the limit with 413 payload_too_large', async () => {
     const chunks = Array.from({ length: 20 }, () => 'x'.repeat(100));
-    const reply = await post('/v1/tasks', chunks, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    const reply = await post('/v1/tasks', chunks, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
     expect(reply.status).toBe(413);
     expect(reply.contentType).toBe('application/problem+json');
     // The rest of the body was never read, so the connection must not be reused.
@@ -78,7 +92,9 @@ describe('createApp over real HTTP', () => {
     // Only the headers are sent: the server must answer from Content-Length alone, not wait for 10 MB.
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(server.port, '127.0.0.1', () => {
-        socket.write('POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\nConnection: close\r\n\r\n');
+        socket.write(
+          'POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\nConnection: close\r\n\r\n',
+        );
       });
       let text = '';
       socket.on('data', (chunk: Buffer) => {
@@ -98,9 +114,13 @@ describe('createApp over real HTTP', () => {
   it('accepts a body of exactly the limit, declared or chunked', async () => {
     const body = JSON.stringify({ title: 'x'.repeat(1024 - '{"title":""}'.length) });
     expect(Buffer.byteLength(body)).toBe(1024);
-    expect((await post('/v1/tasks', body, { 'Content-Type': 'application/json', 'Content-Length': '1024' })).status).toBe(201);
+    expect(
+      (await post('/v1/tasks', body, { 'Content-Type': 'application/json', 'Content-Length': '1024' })).status,
+    ).toBe(201);
     const chunks = [body.slice(0, 500), body.slice(500)];
-    expect((await post('/v1/tasks', chunks, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })).status).toBe(201);
+    expect(
+      (await post('/v1/tasks', chunks, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })).status,
+    ).toBe(201);
     const over = await post('/v1/tasks', `${body} `, { 'Content-Type': 'application/json', 'Content-Length': '1025' });
     expect(over.status).toBe(413);
   });

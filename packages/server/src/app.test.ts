@@ -3,8 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
-import { createRouter } from './router.ts';
 import { HttpProblem } from './problem.ts';
+import { createRouter } from './router.ts';
 import { capturingLogger } from './testing/index.ts';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -19,10 +19,18 @@ function buildApp(options: Partial<Parameters<typeof createApp>[0]> = {}) {
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ title: z.string().min(1).max(10), tags: z.array(z.string().max(3)).optional() }).strict() } },
+        content: {
+          'application/json': {
+            schema: z
+              .object({ title: z.string().min(1).max(10), tags: z.array(z.string().max(3)).optional() })
+              .strict(),
+          },
+        },
       },
     },
-    responses: { 201: { description: 'created', content: { 'application/json': { schema: z.object({ title: z.string() }) } } } },
+    responses: {
+      201: { description: 'created', content: { 'application/json': { schema: z.object({ title: z.string() }) } } },
+    },
   });
   app.openapi(createTask, (c) => c.json({ title: c.req.valid('json').title }, 201));
 
@@ -30,7 +38,9 @@ function buildApp(options: Partial<Parameters<typeof createApp>[0]> = {}) {
     method: 'get',
     path: '/v1/tasks/{id}',
     request: { params: z.object({ id: z.uuid() }) },
-    responses: { 200: { description: 'task', content: { 'application/json': { schema: z.object({ id: z.string() }) } } } },
+    responses: {
+      200: { description: 'task', content: { 'application/json': { schema: z.object({ id: z.string() }) } } },
+    },
   });
   app.openapi(getTask, (c) => c.json({ id: c.req.valid('param').id }, 200));
 
@@ -73,7 +83,12 @@ describe('createApp', () => {
     const response = await buildApp().app.request('/nope');
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
-    expect(await response.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' });
+    expect(await response.json()).toMatchObject({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'not_found',
+    });
   });
 
   it('turns an HttpProblem into problem+json with its headers', async () => {
@@ -81,7 +96,13 @@ describe('createApp', () => {
     expect(response.status).toBe(418);
     expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
     expect(response.headers.get('retry-after')).toBe('3');
-    expect(await response.json()).toEqual({ type: 'about:blank', title: 'Client Error', status: 418, detail: 'short and stout', code: 'teapot' });
+    expect(await response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Client Error',
+      status: 418,
+      detail: 'short and stout',
+      code: 'teapot',
+    });
   });
 
   it('keeps the status of a Hono HTTPException', async () => {
@@ -97,9 +118,17 @@ describe('createApp', () => {
     expect(response.status).toBe(500);
     expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.', code: 'internal_error' });
+    expect(JSON.parse(text)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred.',
+      code: 'internal_error',
+    });
     expect(text).not.toMatch(/relation|SELECT|at .*\.ts/);
-    const logged = lines().find((line) => line.msg === 'unhandled error') as { err: { stack: string }; requestId: string } | undefined;
+    const logged = lines().find((line) => line.msg === 'unhandled error') as
+      | { err: { stack: string }; requestId: string }
+      | undefined;
     expect(logged?.err.stack).toContain('SELECT * FROM tasks');
     expect(logged?.requestId).toBe(response.headers.get('x-request-id'));
   });
@@ -112,20 +141,32 @@ describe('createApp', () => {
 
   describe('request bodies', () => {
     it('accepts a valid body on an OpenAPI route', async () => {
-      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"title":"milk"}' });
+      const response = await buildApp().app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"title":"milk"}',
+      });
       expect(response.status).toBe(201);
       expect(await response.json()).toEqual({ title: 'milk' });
     });
 
     it('answers malformed JSON on an OpenAPI route with 400 invalid_json', async () => {
-      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"title":' });
+      const response = await buildApp().app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"title":',
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       expect(await response.json()).toMatchObject({ status: 400, code: 'invalid_json' });
     });
 
     it('answers malformed JSON read with c.req.json() with 400 invalid_json', async () => {
-      const response = await buildApp().app.request('/plain-json', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'not json' });
+      const response = await buildApp().app.request('/plain-json', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: 'not json',
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       expect(await response.json()).toMatchObject({ code: 'invalid_json' });
@@ -133,7 +174,11 @@ describe('createApp', () => {
 
     it('lists every failing field of an invalid body as validation_failed', async () => {
       const body = JSON.stringify({ title: '', tags: ['ok', 'toolong'], extra: true });
-      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const response = await buildApp().app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       const problem = (await response.json()) as { code: string; errors: { path: string; message: string }[] };
@@ -146,7 +191,11 @@ describe('createApp', () => {
       const fields = Object.fromEntries(Array.from({ length: 6_000 }, (_, index) => [`f${index}`, 1]));
       const body = JSON.stringify({ title: 'milk', ...fields });
       expect(body.length).toBeGreaterThan(58_000);
-      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const response = await buildApp().app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(400);
       const text = await response.text();
       expect(text.length).toBeLessThan(2_000);
@@ -162,7 +211,11 @@ describe('createApp', () => {
     });
 
     it('answers a non-JSON content type on a JSON route with 415 unsupported_media_type', async () => {
-      const response = await buildApp().app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'title=milk' });
+      const response = await buildApp().app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        body: 'title=milk',
+      });
       expect(response.status).toBe(415);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       expect(await response.json()).toMatchObject({ code: 'unsupported_media_type' });
@@ -171,7 +224,11 @@ describe('createApp', () => {
     it('answers a content-encoded body with 415 unsupported_media_type and Accept-Encoding: identity', async () => {
       const { app } = buildApp();
       const post = (encoding: string) =>
-        app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: JSON.stringify({ title: 'x' }) });
+        app.request('/v1/tasks', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: JSON.stringify({ title: 'x' }),
+        });
       for (const encoding of ['gzip', 'br', 'deflate', 'GZIP', 'gzip, identity']) {
         const response = await post(encoding);
         expect(response.status, encoding).toBe(415);
@@ -185,17 +242,36 @@ describe('createApp', () => {
 
     it('answers a JSON body declared in another charset than UTF-8 with 415 unsupported_media_type', async () => {
       const { app } = buildApp();
-      const post = (contentType: string) => app.request('/v1/tasks', { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ title: 'x' }) });
-      for (const contentType of ['application/json; charset=utf-16', 'application/json;charset="ISO-8859-1"', 'application/problem+json; charset=latin1']) {
+      const post = (contentType: string) =>
+        app.request('/v1/tasks', {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body: JSON.stringify({ title: 'x' }),
+        });
+      for (const contentType of [
+        'application/json; charset=utf-16',
+        'application/json;charset="ISO-8859-1"',
+        'application/problem+json; charset=latin1',
+      ]) {
         const response = await post(contentType);
         expect(response.status, contentType).toBe(415);
-        expect(await response.json()).toMatchObject({ code: 'unsupported_media_type', detail: expect.stringContaining('UTF-8') });
+        expect(await response.json()).toMatchObject({
+          code: 'unsupported_media_type',
+          detail: expect.stringContaining('UTF-8'),
+        });
       }
-      for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; charset=utf8']) {
+      for (const contentType of [
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/json;charset="UTF-8"',
+        'application/json; charset=utf8',
+      ]) {
         expect((await post(contentType)).status, contentType).toBe(201);
       }
       // Other media types keep their charset: a form in latin1 is for the route to judge (here: 415, not JSON).
-      expect(await (await post('text/plain; charset=latin1')).json()).toMatchObject({ detail: expect.not.stringContaining('UTF-8') });
+      expect(await (await post('text/plain; charset=latin1')).json()).toMatchObject({
+        detail: expect.not.stringContaining('UTF-8'),
+      });
     });
 
     it('answers a body over the limit with 413 payload_too_large', async () => {
@@ -216,7 +292,12 @@ describe('createApp', () => {
           controller.close();
         },
       });
-      const request = new Request('http://local/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
+      const request = new Request('http://local/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: chunks,
+        duplex: 'half',
+      } as RequestInit);
       const response = await buildApp({ bodyLimit: 100 }).app.request(request);
       expect(response.status).toBe(413);
       expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
@@ -252,17 +333,28 @@ describe('createApp', () => {
       expect(response.headers.get('x-request-id')).toBe('edge-1:abc.DEF_9');
     });
 
-    it.each(['has space', 'x'.repeat(129), 'quote"', 'new\\nline', '<script>'])('replaces the unsafe incoming id %j', async (incoming) => {
-      const response = await buildApp().app.request('/healthz', { headers: { 'X-Request-Id': incoming } });
-      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    });
+    it.each(['has space', 'x'.repeat(129), 'quote"', 'new\\nline', '<script>'])(
+      'replaces the unsafe incoming id %j',
+      async (incoming) => {
+        const response = await buildApp().app.request('/healthz', { headers: { 'X-Request-Id': incoming } });
+        expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      },
+    );
 
     it('writes one access-log line per request, with the request id and no query string', async () => {
       const { app, lines } = buildApp();
-      await app.request('/v1/tasks/6f1c1d5e-3a1b-4c1d-9e1f-1a2b3c4d5e6f?token=SECRET123', { headers: { 'X-Request-Id': 'trace-42' } });
+      await app.request('/v1/tasks/6f1c1d5e-3a1b-4c1d-9e1f-1a2b3c4d5e6f?token=SECRET123', {
+        headers: { 'X-Request-Id': 'trace-42' },
+      });
       const access = lines().filter((line) => line.msg === 'request');
       expect(access).toHaveLength(1);
-      expect(access[0]).toMatchObject({ service: 'test', requestId: 'trace-42', method: 'GET', path: '/v1/tasks/6f1c1d5e-3a1b-4c1d-9e1f-1a2b3c4d5e6f', status: 200 });
+      expect(access[0]).toMatchObject({
+        service: 'test',
+        requestId: 'trace-42',
+        method: 'GET',
+        path: '/v1/tasks/6f1c1d5e-3a1b-4c1d-9e1f-1a2b3c4d5e6f',
+        status: 200,
+      });
       expect(JSON.stringify(lines())).not.toContain('SECRET123');
     });
   });
@@ -275,7 +367,9 @@ describe('createApp', () => {
     });
 
     it('reports every check when all pass', async () => {
-      const response = await buildApp({ readiness: { database: async () => {}, keys: async () => {} } }).app.request('/readyz');
+      const response = await buildApp({ readiness: { database: async () => {}, keys: async () => {} } }).app.request(
+        '/readyz',
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', keys: 'ok' } });
     });
@@ -308,14 +402,21 @@ describe('createApp', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('content-type')).toBe(PROBLEM_JSON);
       const text = await response.text();
-      expect(JSON.parse(text)).toMatchObject({ status: 503, code: 'not_ready', checks: { database: 'failed', keys: 'ok' } });
+      expect(JSON.parse(text)).toMatchObject({
+        status: 503,
+        code: 'not_ready',
+        checks: { database: 'failed', keys: 'ok' },
+      });
       expect(text).not.toContain('ECONNREFUSED');
       expect(lines().some((line) => line.msg === 'readiness check failed' && line.check === 'database')).toBe(true);
     });
 
     it('counts a check that hangs as a timeout', async () => {
       const started = Date.now();
-      const response = await buildApp({ readiness: { database: () => new Promise(() => {}) }, readinessTimeoutMs: 100 }).app.request('/readyz');
+      const response = await buildApp({
+        readiness: { database: () => new Promise(() => {}) },
+        readinessTimeoutMs: 100,
+      }).app.request('/readyz');
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ checks: { database: 'timeout' } });
       expect(Date.now() - started).toBeLessThan(2_000);
@@ -334,15 +435,23 @@ describe('createApp', () => {
       const text = await response.text();
       expect(text).toContain('http_requests_total{method="GET",route="/v1/tasks/:id",status="200"} 2');
       expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404"} 1');
-      expect(text).toContain('http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/tasks/:id",status="200"}');
+      expect(text).toContain(
+        'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/tasks/:id",status="200"}',
+      );
       expect(text).not.toContain('6f1c1d5e');
       expect(text).not.toContain('/random/path');
     });
 
     it('labels a body rejected by the limit with its route', async () => {
       const { app } = buildApp({ bodyLimit: 10 });
-      await app.request('/v1/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"title":"far too long"}' });
-      expect(await (await app.request('/metrics')).text()).toContain('http_requests_total{method="POST",route="/v1/tasks",status="413"} 1');
+      await app.request('/v1/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"title":"far too long"}',
+      });
+      expect(await (await app.request('/metrics')).text()).toContain(
+        'http_requests_total{method="POST",route="/v1/tasks",status="413"} 1',
+      );
     });
 
     it('labels routes of mounted sub-apps with their full pattern, even with middleware registered after them', async () => {
@@ -364,7 +473,9 @@ describe('createApp', () => {
       const second = buildApp({ metrics }).app;
       await first.request('/healthz');
       await second.request('/healthz');
-      expect(await (await first.request('/metrics')).text()).toContain('http_requests_total{method="GET",route="/healthz",status="200"} 2');
+      expect(await (await first.request('/metrics')).text()).toContain(
+        'http_requests_total{method="GET",route="/healthz",status="200"} 2',
+      );
     });
 
     it('keeps separate counts for apps with their own registries', async () => {
@@ -383,7 +494,9 @@ describe('createApp', () => {
         method: 'get',
         path: '/items',
         request: { query: z.object({ limit: z.coerce.number().int().max(200) }) },
-        responses: { 200: { description: 'items', content: { 'application/json': { schema: z.object({ limit: z.number() }) } } } },
+        responses: {
+          200: { description: 'items', content: { 'application/json': { schema: z.object({ limit: z.number() }) } } },
+        },
       }),
       (c) => c.json({ limit: c.req.valid('query').limit }, 200),
     );

@@ -8,8 +8,14 @@ import { bodySizeLimit } from './body-limit.ts';
 import { contentTypeOptions } from './content-type-options.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, markUnmatched, requestMetrics } from './metrics.ts';
-import { HttpProblem, invalidJsonProblem, problemFromHttpException, problemJson, zodValidationHook } from './problem.ts';
-import { READINESS_TIMEOUT_MS, readinessHandler, type ReadinessChecks } from './readiness.ts';
+import {
+  HttpProblem,
+  invalidJsonProblem,
+  problemFromHttpException,
+  problemJson,
+  zodValidationHook,
+} from './problem.ts';
+import { READINESS_TIMEOUT_MS, type ReadinessChecks, readinessHandler } from './readiness.ts';
 import { requestId } from './request-id.ts';
 import type { ServerVariables } from './server-variables.ts';
 
@@ -33,10 +39,13 @@ export type CreateAppOptions = {
  * The Hono app every service starts from, with request ids, access logs, metrics, a body-size limit,
  * `/healthz`, `/readyz`, `/metrics`, problem+json errors and a JSON 404. Add the service's routes to it.
  */
-export function createApp<V extends object = {}>(options: CreateAppOptions): OpenAPIHono<{ Variables: V & ServerVariables }> {
+export function createApp<V extends object = {}>(
+  options: CreateAppOptions,
+): OpenAPIHono<{ Variables: V & ServerVariables }> {
   const { logger, readiness = {}, readinessTimeoutMs = READINESS_TIMEOUT_MS, metrics = createMetrics() } = options;
   const maxBodyBytes = options.bodyLimit ?? 64 * 1024;
-  if (!(Number.isFinite(readinessTimeoutMs) && readinessTimeoutMs > 0)) throw new TypeError('createApp: readinessTimeoutMs must be a positive number');
+  if (!(Number.isFinite(readinessTimeoutMs) && readinessTimeoutMs > 0))
+    throw new TypeError('createApp: readinessTimeoutMs must be a positive number');
 
   const app = new OpenAPIHono<{ Variables: V & ServerVariables }>({ defaultHook: zodValidationHook });
 
@@ -53,14 +62,20 @@ export function createApp<V extends object = {}>(options: CreateAppOptions): Ope
 
   app.notFound((c) => {
     markUnmatched(c);
-    return problemJson(c, new HttpProblem({ status: 404, code: 'not_found', detail: 'No route matches this method and path.' }));
+    return problemJson(
+      c,
+      new HttpProblem({ status: 404, code: 'not_found', detail: 'No route matches this method and path.' }),
+    );
   });
   app.onError((error, c) => {
     const problem = problemFor(error, c);
     if (problem === undefined) {
       // Unknown errors are bugs or infrastructure failures: log everything, answer nothing specific.
       (c.get('log') ?? logger).error({ err: error }, 'unhandled error');
-      return problemJson(c, new HttpProblem({ status: 500, code: 'internal_error', detail: 'An unexpected error occurred.' }));
+      return problemJson(
+        c,
+        new HttpProblem({ status: 500, code: 'internal_error', detail: 'An unexpected error occurred.' }),
+      );
     }
     return problemJson(c, problem);
   });

@@ -22,7 +22,9 @@ export function bodyEncoding(): MiddlewareHandler {
   return async function bodyEncodingMiddleware(c, next) {
     const encoding = c.req.header('Content-Encoding')?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-      return unsupported(c, 'Request bodies must be sent without a Content-Encoding (not compressed).', { 'Accept-Encoding': 'identity' });
+      return unsupported(c, 'Request bodies must be sent without a Content-Encoding (not compressed).', {
+        'Accept-Encoding': 'identity',
+      });
     }
     const parameters = JSON_MEDIA_TYPE.exec(c.req.header('Content-Type') ?? '')?.[1];
     const charset = parameters === undefined ? undefined : CHARSET_PARAMETER.exec(parameters)?.[1]?.toLowerCase();

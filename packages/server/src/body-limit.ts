@@ -12,7 +12,8 @@ import { HttpProblem, problemJson } from './problem.ts';
  * (and requests not from Node, e.g. `app.request()` in tests) are counted as they stream in, by Hono's `bodyLimit`.
  */
 export function bodySizeLimit(maxBytes: number): MiddlewareHandler {
-  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new TypeError('bodySizeLimit: maxBytes must be a positive integer');
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+    throw new TypeError('bodySizeLimit: maxBytes must be a positive integer');
   // The unread rest of the body is still on the socket, so the connection cannot carry another request:
   // `Connection: close` tells the client not to reuse it (RFC 9110 §15.5.14, RFC 9112 §9.6).
   const tooLarge = (c: Context) =>

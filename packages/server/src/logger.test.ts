@@ -16,7 +16,15 @@ describe('createLogger', () => {
   it('writes JSON lines tagged with the service, level and ISO time', () => {
     const { logger, lines } = capturingLogger('info');
     logger.info({ userId: 'u1' }, 'hello');
-    expect(lines()).toEqual([expect.objectContaining({ level: 30, service: 'test', userId: 'u1', msg: 'hello', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        level: 30,
+        service: 'test',
+        userId: 'u1',
+        msg: 'hello',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ]);
   });
 
   it('drops lines below its level', () => {
@@ -29,7 +37,11 @@ describe('createLogger', () => {
     const { logger, text } = capturingLogger();
     logger.child({ requestId: 'r1' }).info(
       {
-        req: { method: 'POST', url: '/api/auth/sign-in/email', headers: { authorization: SECRETS.authorization, cookie: SECRETS.cookie, 'content-type': 'application/json' } },
+        req: {
+          method: 'POST',
+          url: '/api/auth/sign-in/email',
+          headers: { authorization: SECRETS.authorization, cookie: SECRETS.cookie, 'content-type': 'application/json' },
+        },
         res: { statusCode: 200, headers: { 'set-cookie': SECRETS.setCookie } },
         body: { email: 'ada@example.com', password: SECRETS.password, token: SECRETS.token },
       },
@@ -60,8 +72,13 @@ describe('createLogger', () => {
 
   it('redacts errors and errors under any key', () => {
     const { logger, text } = capturingLogger();
-    const failure = Object.assign(new Error('upstream said no'), { request: { headers: { cookie: SECRETS.cookie } }, response: { body: { access_token: SECRETS.token } } });
-    logger.child({ requestId: 'r1' }).error({ err: failure, cause: failure, client: { client_secret: SECRETS.clientSecret } }, 'call failed');
+    const failure = Object.assign(new Error('upstream said no'), {
+      request: { headers: { cookie: SECRETS.cookie } },
+      response: { body: { access_token: SECRETS.token } },
+    });
+    logger
+      .child({ requestId: 'r1' })
+      .error({ err: failure, cause: failure, client: { client_secret: SECRETS.clientSecret } }, 'call failed');
     logger.error(failure);
     const output = text();
     for (const secret of [SECRETS.cookie, SECRETS.token, SECRETS.clientSecret]) expect(output).not.toContain(secret);

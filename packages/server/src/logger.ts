@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Level } from 'pino';
+import { type DestinationStream, type Level, pino } from 'pino';
 import { redactSecrets, withoutStatementParameters } from './redaction.ts';
 
 /** The structured JSON logger every service uses (pino). */
@@ -32,7 +32,12 @@ export function createLogger({ service, level = 'info', destination }: CreateLog
     hooks: {
       // A message string can carry a failed query's parameters too (`logger.error(error.message)`).
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? withoutStatementParameters(arg) : arg)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? withoutStatementParameters(arg) : arg)) as Parameters<
+            typeof method
+          >,
+        );
       },
     },
   };

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** A fresh registry with the process metrics; never prom-client's global one, so apps in one process stay apart. */
 export function createMetrics(): Registry {
@@ -30,7 +30,12 @@ export function requestMetrics(registry: Registry): MiddlewareHandler {
   // Reuse the metrics when several apps share one registry: registering a name twice throws.
   const requests =
     (registry.getSingleMetric('http_requests_total') as Counter<(typeof LABELS)[number]> | undefined) ??
-    new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: LABELS, registers: [registry] });
+    new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames: LABELS,
+      registers: [registry],
+    });
   const duration =
     (registry.getSingleMetric('http_request_duration_seconds') as Histogram<(typeof LABELS)[number]> | undefined) ??
     new Histogram({

@@ -2,7 +2,9 @@ import { STATUS_CODES } from 'node:http';
 
 type MediaType = { schema?: unknown; example?: unknown };
 type ResponseObject = { description?: string; content?: Record<string, MediaType> };
-type OpenApiDocument = { paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject> } | unknown>> };
+type OpenApiDocument = {
+  paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject> } | unknown>>;
+};
 
 /** The first `snake_case` code a response's description names in backticks, e.g. `task_not_found`. */
 const CODE_IN_DESCRIPTION = /`([a-z][a-z0-9]*(?:_[a-z0-9]+)*)`/;
@@ -21,8 +23,15 @@ export function withProblemExamples<T extends object>(document: T): T {
         const media = response.content?.['application/problem+json'];
         if (!Number.isInteger(status) || media === undefined || media.example !== undefined) continue;
         const title = STATUS_CODES[status] ?? 'Error';
-        const code = CODE_IN_DESCRIPTION.exec(response.description ?? '')?.[1] ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-        media.example = { type: 'about:blank', title, status, detail: (response.description ?? title).replace(/`/g, ''), code };
+        const code =
+          CODE_IN_DESCRIPTION.exec(response.description ?? '')?.[1] ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+        media.example = {
+          type: 'about:blank',
+          title,
+          status,
+          detail: (response.description ?? title).replace(/`/g, ''),
+          code,
+        };
       }
     }
   }

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { HttpProblem } from './problem.ts';
-import { problemResponse, ProblemSchema } from './problem-schema.ts';
+import { ProblemSchema, problemResponse } from './problem-schema.ts';
 import { capturingLogger } from './testing/index.ts';
 
 describe('ProblemSchema', () => {
@@ -25,14 +25,19 @@ describe('ProblemSchema', () => {
         responses: {
           200: { description: 'thing', content: { 'application/json': { schema: z.object({ id: z.string() }) } } },
           404: problemResponse('No such thing (`thing_not_found`)'),
-          503: problemResponse('Unavailable', { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
+          503: problemResponse('Unavailable', {
+            'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+          }),
         },
       }),
       (c) => c.json({ id: c.req.valid('param').id }, 200),
     );
     const document = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
     expect(document.components?.schemas?.Problem).toBeDefined();
-    const unavailable = document.paths?.['/things/{id}']?.get?.responses?.['503'] as { content: Record<string, unknown>; headers: Record<string, unknown> };
+    const unavailable = document.paths?.['/things/{id}']?.get?.responses?.['503'] as {
+      content: Record<string, unknown>;
+      headers: Record<string, unknown>;
+    };
     expect(Object.keys(unavailable.content)).toEqual(['application/problem+json']);
     expect(Object.keys(unavailable.headers)).toEqual(['Retry-After']);
   });

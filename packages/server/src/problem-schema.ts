@@ -12,7 +12,11 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string().openapi({ example: 'title' }), message: z.string() }))
       .optional()
       .openapi({ description: 'For `validation_failed`: the failing fields, the first 20 of them' }),
-    errorsOmitted: z.number().int().optional().openapi({ description: 'How many more failing fields were left out of `errors`' }),
+    errorsOmitted: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'How many more failing fields were left out of `errors`' }),
   })
   .openapi('Problem');
 
@@ -21,7 +25,11 @@ export type ProblemResponseHeaders = Record<string, { description: string; schem
 
 /** An OpenAPI response entry for a problem: `responses: { 404: problemResponse('No such task (`task_not_found`)') }`. */
 export function problemResponse(description: string, headers?: ProblemResponseHeaders) {
-  return { description, content: { 'application/problem+json': { schema: ProblemSchema } }, ...(headers === undefined ? {} : { headers }) };
+  return {
+    description,
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+    ...(headers === undefined ? {} : { headers }),
+  };
 }
 
 /**
@@ -40,5 +48,7 @@ export const kitProblemResponses = {
   /** 413 from the body limit. */
   payloadTooLarge: problemResponse('The body exceeds the size limit (`payload_too_large`)'),
   /** 415 from the body checks. */
-  unsupportedMediaType: problemResponse('The body is not UTF-8 `application/json`, or is sent with a `Content-Encoding` (`unsupported_media_type`)'),
+  unsupportedMediaType: problemResponse(
+    'The body is not UTF-8 `application/json`, or is sent with a `Content-Encoding` (`unsupported_media_type`)',
+  ),
 } as const;

@@ -1,6 +1,13 @@
-import { problemAnswer, problemBody, problemCodeForStatus, problemTitleForStatus, type ProblemBody, type ProblemFieldError } from '@tessera/guard';
+import {
+  type ProblemBody,
+  type ProblemFieldError,
+  problemAnswer,
+  problemBody,
+  problemCodeForStatus,
+  problemTitleForStatus,
+} from '@tessera/guard';
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import type { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
@@ -67,7 +74,12 @@ export function problemJson(c: Context, problem: HttpProblem): Response {
  */
 export function validationProblem(error: z.ZodError | ProblemFieldError[]): HttpProblem {
   const errors = Array.isArray(error) ? error : fieldErrors(error);
-  return new HttpProblem({ status: 400, code: 'validation_failed', detail: 'The request is invalid; see errors for each failing field.', errors });
+  return new HttpProblem({
+    status: 400,
+    code: 'validation_failed',
+    detail: 'The request is invalid; see errors for each failing field.',
+    errors,
+  });
 }
 
 function fieldErrors(error: z.ZodError): ProblemFieldError[] {
@@ -75,7 +87,8 @@ function fieldErrors(error: z.ZodError): ProblemFieldError[] {
     if (issue.code !== 'unrecognized_keys') return [{ path: dottedPath(issue.path), message: issue.message }];
     // A hook that already split the keys (one key, path ending in it) keeps its own message.
     const [onlyKey] = issue.keys;
-    const alreadySplit = issue.keys.length === 1 && issue.path.at(-1) === onlyKey && issue.message !== `Unrecognized key: "${onlyKey}"`;
+    const alreadySplit =
+      issue.keys.length === 1 && issue.path.at(-1) === onlyKey && issue.message !== `Unrecognized key: "${onlyKey}"`;
     if (alreadySplit) return [{ path: dottedPath(issue.path), message: issue.message }];
     return issue.keys.map((key) => ({ path: dottedPath([...issue.path, key]), message: 'is not a known field' }));
   });

@@ -30,7 +30,8 @@ export function readinessHandler(checks: ReadinessChecks, timeoutMs = READINESS_
     );
     const report: ReadinessReport = Object.fromEntries(names.map((name, index) => [name, outcomes[index]!]));
     const withDetails = Object.keys(details).length === 0 ? {} : { details };
-    if (outcomes.every((outcome) => outcome === 'ok')) return c.json({ status: 'ready', checks: report, ...withDetails });
+    if (outcomes.every((outcome) => outcome === 'ok'))
+      return c.json({ status: 'ready', checks: report, ...withDetails });
     throw new HttpProblem({
       status: 503,
       code: 'not_ready',

@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { isSecretKey, REDACTED, redactSecrets, withoutStatementParameters } from './redaction.ts';
 
 describe('isSecretKey', () => {
-  it.each(['authorization', 'Authorization', 'Cookie', 'set-cookie', 'Set-Cookie', 'password', 'newPassword', 'token', 'access_token', 'refreshToken', 'id_token', 'secret', 'client_secret', 'BETTER_AUTH_SECRET', 'x-api-key'])(
-    'treats %s as a credential',
-    (key) => expect(isSecretKey(key)).toBe(true),
-  );
+  it.each([
+    'authorization',
+    'Authorization',
+    'Cookie',
+    'set-cookie',
+    'Set-Cookie',
+    'password',
+    'newPassword',
+    'token',
+    'access_token',
+    'refreshToken',
+    'id_token',
+    'secret',
+    'client_secret',
+    'BETTER_AUTH_SECRET',
+    'x-api-key',
+  ])('treats %s as a credential', (key) => expect(isSecretKey(key)).toBe(true));
 
-  it.each(['requestId', 'path', 'status', 'tokenCount', 'token_type', 'email', 'user_id'])('leaves %s alone', (key) => expect(isSecretKey(key)).toBe(false));
+  it.each(['requestId', 'path', 'status', 'tokenCount', 'token_type', 'email', 'user_id'])('leaves %s alone', (key) =>
+    expect(isSecretKey(key)).toBe(false),
+  );
 });
 
 describe('redactSecrets', () => {
@@ -17,7 +32,11 @@ describe('redactSecrets', () => {
   });
 
   it('redacts at any depth without touching the logged object', () => {
-    const logged = { a: { b: { c: { d: { e: { f: { refresh_token: 'deep' } } } } } }, list: [{ password: 'p' }], keep: 'me' };
+    const logged = {
+      a: { b: { c: { d: { e: { f: { refresh_token: 'deep' } } } } } },
+      list: [{ password: 'p' }],
+      keep: 'me',
+    };
     const redacted = redactSecrets(logged) as typeof logged;
     expect(redacted.a.b.c.d.e.f.refresh_token).toBe(REDACTED);
     expect(redacted.list[0]?.password).toBe(REDACTED);
@@ -27,8 +46,12 @@ describe('redactSecrets', () => {
   });
 
   it('serializes errors and redacts their fields', () => {
-    const error = Object.assign(new TypeError('request failed'), { config: { headers: { Authorization: 'Bearer x' } } });
-    const redacted = redactSecrets({ err: error }) as { err: { type: string; message: string; stack: string; config: { headers: { Authorization: string } } } };
+    const error = Object.assign(new TypeError('request failed'), {
+      config: { headers: { Authorization: 'Bearer x' } },
+    });
+    const redacted = redactSecrets({ err: error }) as {
+      err: { type: string; message: string; stack: string; config: { headers: { Authorization: string } } };
+    };
     expect(redacted.err.type).toBe('TypeError');
     expect(redacted.err.message).toBe('request failed');
     expect(redacted.err.stack).toContain('request failed');
@@ -57,16 +80,18 @@ describe('statement parameters', () => {
   const query = 'update "user" set "name" = $1 where "id" = $2';
   const drizzleMessage = `Failed query: ${query}\nparams: SECRET-NAME,\nSECRET-SECOND-LINE,u1`;
 
-  it('cuts drizzle\'s params from a message, keeping the SQL', () => {
+  it("cuts drizzle's params from a message, keeping the SQL", () => {
     expect(withoutStatementParameters(drizzleMessage)).toBe(`Failed query: ${query}`);
   });
 
   it('cuts them from a stack, keeping the frames', () => {
     const stack = `DrizzleQueryError: ${drizzleMessage}\n    at PglitePreparedQuery.execute (session.js:70:20)\n    at async update (index.mjs:451:12)`;
-    expect(withoutStatementParameters(stack)).toBe(`DrizzleQueryError: Failed query: ${query}\n    at PglitePreparedQuery.execute (session.js:70:20)\n    at async update (index.mjs:451:12)`);
+    expect(withoutStatementParameters(stack)).toBe(
+      `DrizzleQueryError: Failed query: ${query}\n    at PglitePreparedQuery.execute (session.js:70:20)\n    at async update (index.mjs:451:12)`,
+    );
   });
 
-  it('redacts params and parameters at any depth, and the values in an error\'s message and stack', () => {
+  it("redacts params and parameters at any depth, and the values in an error's message and stack", () => {
     const cause = Object.assign(new Error('invalid byte sequence'), { query, params: ['SECRET-NAME', 'u1'] });
     const error = Object.assign(new Error(drizzleMessage, { cause }), { query, params: ['SECRET-NAME', 'u1'] });
     const postgresJs = Object.assign(new Error('connection ended'), { query, parameters: ['SECRET-NAME'] });

@@ -4,7 +4,15 @@ import { pino } from 'pino';
 export const REDACTED = '[redacted]';
 
 /** Header and field names that carry credentials, compared case-insensitively. */
-const SECRET_KEYS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api_key', 'apikey']);
+const SECRET_KEYS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api_key',
+  'apikey',
+]);
 
 /** Any key ending in one of these (`token`, `access_token`, `refreshToken`, `client_secret`, `newPassword`, …). */
 const SECRET_SUFFIXES = ['token', 'secret', 'password'];
@@ -21,7 +29,11 @@ const MAX_DEPTH = 10;
 /** Whether the value under this key is a credential, or the values a database statement was sent with. */
 export function isSecretKey(key: string): boolean {
   const lower = key.toLowerCase();
-  return SECRET_KEYS.has(lower) || STATEMENT_PARAMETER_KEYS.has(lower) || SECRET_SUFFIXES.some((suffix) => lower.endsWith(suffix));
+  return (
+    SECRET_KEYS.has(lower) ||
+    STATEMENT_PARAMETER_KEYS.has(lower) ||
+    SECRET_SUFFIXES.some((suffix) => lower.endsWith(suffix))
+  );
 }
 
 /**
@@ -56,13 +68,15 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   }
   // Mirror JSON.stringify: what gets logged is the toJSON() result (Date, Buffer, URL, domain objects).
   const withToJson = value as { toJSON?: unknown };
-  if (typeof withToJson.toJSON === 'function') return redactSecrets((withToJson.toJSON as () => unknown).call(value), depth + 1);
+  if (typeof withToJson.toJSON === 'function')
+    return redactSecrets((withToJson.toJSON as () => unknown).call(value), depth + 1);
   if (!isRecord(value)) return value;
 
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const item = value[key];
-    const redacted = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactSecrets(item, depth + 1);
+    const redacted =
+      isSecretKey(key) && item !== undefined && item !== null ? REDACTED : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...value })[key] = redacted;
   }
   return copy ?? value;

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request as httpRequest, Agent } from 'node:http';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { PortUnavailableError, serve, type RunningServer } from './serve.ts';
+import { PortUnavailableError, type RunningServer, serve } from './serve.ts';
 import { capturingLogger } from './testing/index.ts';
 
 type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
@@ -30,7 +30,9 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function startSlowServer(options: { slowMs?: number; drainTimeoutMs?: number; onShutdown?: () => Promise<void> } = {}) {
+async function startSlowServer(
+  options: { slowMs?: number; drainTimeoutMs?: number; onShutdown?: () => Promise<void> } = {},
+) {
   const capture = capturingLogger();
   const app = createApp({ service: 'test', logger: capture.logger });
   let started = 0;
@@ -70,13 +72,23 @@ describe('serve', () => {
     running.push(server);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
     expect(server.listening).toBe(`0.0.0.0:${server.port} (every IPv4 interface)`);
-    expect(lines()).toContainEqual(expect.objectContaining({ msg: `listening on 0.0.0.0:${server.port} (every IPv4 interface)`, address: '0.0.0.0' }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({
+        msg: `listening on 0.0.0.0:${server.port} (every IPv4 interface)`,
+        address: '0.0.0.0',
+      }),
+    );
     expect((await get(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('logs a loopback binding as just that', async () => {
     const { logger, lines } = capturingLogger();
-    const server = await serve(createApp({ service: 'test', logger }), { port: 0, hostname: '127.0.0.1', logger, handleSignals: false });
+    const server = await serve(createApp({ service: 'test', logger }), {
+      port: 0,
+      hostname: '127.0.0.1',
+      logger,
+      handleSignals: false,
+    });
     running.push(server);
     expect(server.listening).toBe(`127.0.0.1:${server.port}`);
     expect(lines()).toContainEqual(expect.objectContaining({ msg: `listening on 127.0.0.1:${server.port}` }));
@@ -92,7 +104,13 @@ describe('serve', () => {
   it('rejects when the port is taken', async () => {
     const { server } = await startSlowServer();
     const { logger } = capturingLogger();
-    const taken = serve(createApp({ service: 'test', logger }), { port: server.port, hostname: '127.0.0.1', logger, handleSignals: false, portVariable: 'AUTH_PORT' });
+    const taken = serve(createApp({ service: 'test', logger }), {
+      port: server.port,
+      hostname: '127.0.0.1',
+      logger,
+      handleSignals: false,
+      portVariable: 'AUTH_PORT',
+    });
     await expect(taken).rejects.toBeInstanceOf(PortUnavailableError);
     await expect(taken).rejects.toMatchObject({
       code: 'port_unavailable',
@@ -102,7 +120,10 @@ describe('serve', () => {
 
   it('lets a request in flight finish during close, then refuses new connections', async () => {
     const order: string[] = [];
-    const { server, waitForStart } = await startSlowServer({ slowMs: 400, onShutdown: async () => void order.push('onShutdown') });
+    const { server, waitForStart } = await startSlowServer({
+      slowMs: 400,
+      onShutdown: async () => void order.push('onShutdown'),
+    });
     const inFlight = get(`${server.url}/slow`);
     await waitForStart();
     const closing = server.close().then(() => order.push('closed'));
@@ -128,7 +149,13 @@ describe('serve', () => {
       order.push('handler finished'); // e.g. its last query, on the database onShutdown closes
       return c.json({ finished: true });
     });
-    const server = await serve(app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: async () => void order.push('onShutdown') });
+    const server = await serve(app, {
+      port: 0,
+      hostname: '127.0.0.1',
+      logger,
+      handleSignals: false,
+      onShutdown: async () => void order.push('onShutdown'),
+    });
     running.push(server);
 
     const request = httpRequest(`${server.url}/slow`);
@@ -252,8 +279,12 @@ describe('serve', () => {
   /** Starts fixtures/slow-server.ts with tsx in its own process and waits for its URL. */
   async function startFixture(env: Record<string, string>, options: { ipc?: boolean } = {}) {
     const fixture = fileURLToPath(new URL('./fixtures/slow-server.ts', import.meta.url));
-    const stdio = options.ipc === true ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
-    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', fixture], { env: { ...process.env, ...env }, stdio: [...stdio] });
+    const stdio =
+      options.ipc === true ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
+    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', fixture], {
+      env: { ...process.env, ...env },
+      stdio: [...stdio],
+    });
     children.push(child);
     let stdout = '';
     let stderr = '';

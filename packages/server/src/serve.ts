@@ -51,14 +51,25 @@ const IDLE_SWEEP_MS = 100;
  * cuts what is left after `drainTimeoutMs`, then runs `onShutdown`.
  */
 export async function serve(app: FetchApp, options: ServeOptions): Promise<RunningServer> {
-  const { port, hostname = '0.0.0.0', logger, onDrain, onShutdown, handleSignals = true, drainTimeoutMs = 10_000 } = options;
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new TypeError('serve: port must be an integer from 0 to 65535');
-  if (!(Number.isFinite(drainTimeoutMs) && drainTimeoutMs >= 0)) throw new TypeError('serve: drainTimeoutMs must be a number of milliseconds');
+  const {
+    port,
+    hostname = '0.0.0.0',
+    logger,
+    onDrain,
+    onShutdown,
+    handleSignals = true,
+    drainTimeoutMs = 10_000,
+  } = options;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    throw new TypeError('serve: port must be an integer from 0 to 65535');
+  if (!(Number.isFinite(drainTimeoutMs) && drainTimeoutMs >= 0))
+    throw new TypeError('serve: drainTimeoutMs must be a number of milliseconds');
   // In flight means "the app's handler has not settled", not "the response is open": a client that disconnects
   // closes its response at once while the handler may still be using the database that onShutdown closes.
   const handlers = new HandlerTracker();
   const server = createAdaptorServer({
-    fetch: (request, env) => handlers.track(() => app.fetch(request, env as HttpBindings), (env as HttpBindings).outgoing),
+    fetch: (request, env) =>
+      handlers.track(() => app.fetch(request, env as HttpBindings), (env as HttpBindings).outgoing),
     port,
     hostname,
   }) as Server;
@@ -96,7 +107,10 @@ export async function serve(app: FetchApp, options: ServeOptions): Promise<Runni
     const drained = Promise.all([closed, handlers.settled()]).then(() => 'drained' as const);
     try {
       if ((await Promise.race([drained, drainTimeout])) === 'timeout') {
-        logger.warn({ inFlight: handlers.running, drainTimeoutMs }, 'drain timeout: closing connections with requests still in flight');
+        logger.warn(
+          { inFlight: handlers.running, drainTimeoutMs },
+          'drain timeout: closing connections with requests still in flight',
+        );
         server.closeAllConnections();
         await closed;
       }
@@ -196,7 +210,9 @@ function listenProblem(error: unknown, hostname: string, port: number, portVaria
   if (code !== 'EADDRINUSE' && code !== 'EACCES') return error;
   const why = code === 'EADDRINUSE' ? 'the port is already in use' : 'this user may not listen on that port';
   const fix = portVariable === undefined ? 'choose another port' : `set ${portVariable} to another port`;
-  return new PortUnavailableError(`cannot listen on ${urlHost(hostname)}:${port}: ${why}. Stop what holds it, or ${fix}.`);
+  return new PortUnavailableError(
+    `cannot listen on ${urlHost(hostname)}:${port}: ${why}. Stop what holds it, or ${fix}.`,
+  );
 }
 
 /** The port could not be bound (`port_unavailable`): in use, or privileged. */

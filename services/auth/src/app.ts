@@ -1,6 +1,6 @@
 import { openDatabase } from '@tessera/db';
 import { createApp, createLogger, type Logger } from '@tessera/server';
-import { createBetterAuth, type AuthDatabase, type TesseraAuth } from './better-auth.ts';
+import { type AuthDatabase, createBetterAuth, type TesseraAuth } from './better-auth.ts';
 import type { AuthConfig } from './config.ts';
 import { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 import * as schema from './db/schema.ts';
@@ -10,8 +10,13 @@ import { clientIpRequest } from './http/client-ip.ts';
 import { authCors } from './http/cors.ts';
 import { noStore } from './http/no-store.ts';
 import { openApiRoutes } from './openapi/openapi-document.ts';
-import { createRevocationFeed, revocationRetentionSeconds, revocationRoutes, type RevocationFeed } from './revocations/index.ts';
 import { unavailableRoutes } from './openapi/unavailable-routes.ts';
+import {
+  createRevocationFeed,
+  type RevocationFeed,
+  revocationRetentionSeconds,
+  revocationRoutes,
+} from './revocations/index.ts';
 import type { AccessTokenSigner } from './tokens/sign-access-token.ts';
 
 /** A running auth service, before it listens: the Hono app, Better Auth, its database and the token signer. */
@@ -36,7 +41,10 @@ export type AuthService = {
 export async function createAuthService(config: AuthConfig, options: { logger?: Logger } = {}): Promise<AuthService> {
   const logger = options.logger ?? createLogger({ service: 'auth' });
   if (config.betterAuthSecretGenerated) {
-    logger.warn({ dataDir: config.dataDir }, 'BETTER_AUTH_SECRET is not set: using the development secret generated under DATA_DIR');
+    logger.warn(
+      { dataDir: config.dataDir },
+      'BETTER_AUTH_SECRET is not set: using the development secret generated under DATA_DIR',
+    );
   }
 
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, name: 'auth', schema });
@@ -48,7 +56,11 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     // request cannot race the first signature into two keys; and a secret that cannot decrypt the stored
     // keys stops the start instead of failing every token request.
     await signAccessToken({ sub: 'startup' }, { audience: 'startup', expiresInSeconds: 1 });
-    revocations = createRevocationFeed({ db: database.db, retentionSeconds: revocationRetentionSeconds(config), logger });
+    revocations = createRevocationFeed({
+      db: database.db,
+      retentionSeconds: revocationRetentionSeconds(config),
+      logger,
+    });
     await revocations.start();
 
     const app = createApp({
@@ -69,7 +81,14 @@ export async function createAuthService(config: AuthConfig, options: { logger?: 
     app.use('/api/auth/token', noStore());
     app.on(['GET', 'POST'], '/api/auth/*', async (c) => betterAuthProblem(c, await auth.handler(withClientIp(c))));
     app.route('/', discoveryRoutes(config));
-    app.route('/', openApiRoutes({ config, generateBetterAuthDocument: () => auth.api.generateOpenAPISchema(), unavailable: unavailableRoutes(auth.options) }));
+    app.route(
+      '/',
+      openApiRoutes({
+        config,
+        generateBetterAuthDocument: () => auth.api.generateOpenAPISchema(),
+        unavailable: unavailableRoutes(auth.options),
+      }),
+    );
 
     const feed = revocations;
     return {

@@ -7,11 +7,11 @@ import { commonPasswords } from './accounts/common-passwords/index.ts';
 import { profileLimitHooks } from './accounts/profile-limits.ts';
 import { clientCredentials, createOAuthClientStore } from './client-credentials/index.ts';
 import type { AuthConfig } from './config.ts';
-import { betterAuthLogger } from './logging/better-auth-logger.ts';
 import * as schema from './db/schema.ts';
 import { CLIENT_IP_HEADER } from './http/client-ip.ts';
-import { createAccessTokenSigner, type AccessTokenSigner } from './tokens/sign-access-token.ts';
+import { betterAuthLogger } from './logging/better-auth-logger.ts';
 import { audienceClaim, jwtPluginOptions } from './tokens/jwt-plugin-options.ts';
+import { type AccessTokenSigner, createAccessTokenSigner } from './tokens/sign-access-token.ts';
 
 /** The auth service's database: Better Auth's tables plus the OAuth clients. */
 export type AuthDatabase = Database<typeof schema>;

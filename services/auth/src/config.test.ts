@@ -57,22 +57,37 @@ describe('loadAuthConfig', () => {
   it('generates BETTER_AUTH_SECRET once under DATA_DIR outside production', () => {
     const first = loadAuthConfig({ DATA_DIR: dataDir });
     expect(first.betterAuthSecretGenerated).toBe(true);
-    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({ BETTER_AUTH_SECRET: first.betterAuthSecret });
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({
+      BETTER_AUTH_SECRET: first.betterAuthSecret,
+    });
     expect(loadAuthConfig({ DATA_DIR: dataDir }).betterAuthSecret).toBe(first.betterAuthSecret);
   });
 
   it('refuses a missing BETTER_AUTH_SECRET in production, and reports it with every other problem', () => {
     const problems = problemsOf({ NODE_ENV: 'production', JWT_TTL: 'soon', JWT_ALG: 'HS256', JWT_MODE: 'secret' });
-    expect(problems.map((problem) => problem.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'JWT_ALG', 'JWT_SECRET', 'JWT_TTL']);
+    expect(problems.map((problem) => problem.variable).sort()).toEqual([
+      'BETTER_AUTH_SECRET',
+      'JWT_ALG',
+      'JWT_SECRET',
+      'JWT_TTL',
+    ]);
   });
 
   it('generates no dev secret when NODE_ENV is misspelt', () => {
-    expect(problemsOf({ NODE_ENV: 'prod' }).map((problem) => problem.variable).sort()).toEqual(['BETTER_AUTH_SECRET', 'NODE_ENV']);
+    expect(
+      problemsOf({ NODE_ENV: 'prod' })
+        .map((problem) => problem.variable)
+        .sort(),
+    ).toEqual(['BETTER_AUTH_SECRET', 'NODE_ENV']);
   });
 
   it('refuses a weak BETTER_AUTH_SECRET', () => {
-    expect(problemsOf({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'changeme' })[0]?.variable).toBe('BETTER_AUTH_SECRET');
-    expect(problemsOf({ BETTER_AUTH_SECRET: 'too-short' })).toEqual([{ variable: 'BETTER_AUTH_SECRET', message: 'must be at least 32 bytes' }]);
+    expect(problemsOf({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'changeme' })[0]?.variable).toBe(
+      'BETTER_AUTH_SECRET',
+    );
+    expect(problemsOf({ BETTER_AUTH_SECRET: 'too-short' })).toEqual([
+      { variable: 'BETTER_AUTH_SECRET', message: 'must be at least 32 bytes' },
+    ]);
   });
 
   it('parses lists and durations', () => {
@@ -90,26 +105,41 @@ describe('loadAuthConfig', () => {
     });
     expect(config.audience).toEqual(['tasks', 'billing']);
     expect(config.jwtTtlSeconds).toBe(300);
-    expect(config.jwt).toEqual({ mode: 'jwks', alg: 'RS256', rotationIntervalSeconds: 604_800, gracePeriodSeconds: 3600 });
+    expect(config.jwt).toEqual({
+      mode: 'jwks',
+      alg: 'RS256',
+      rotationIntervalSeconds: 604_800,
+      gracePeriodSeconds: 3600,
+    });
     expect(config.trustedOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.trustedProxyIpHeader).toBe('x-real-ip');
     expect(config.issuer).toBe('https://issuer.example');
   });
 
   it('refuses a grace period shorter than the token lifetime', () => {
-    expect(problemsOf({ BETTER_AUTH_SECRET: secret(), JWT_TTL: '1h', JWT_GRACE_PERIOD: '10m' })[0]?.variable).toBe('JWT_GRACE_PERIOD');
+    expect(problemsOf({ BETTER_AUTH_SECRET: secret(), JWT_TTL: '1h', JWT_GRACE_PERIOD: '10m' })[0]?.variable).toBe(
+      'JWT_GRACE_PERIOD',
+    );
   });
 
   it('keeps trusted origins as browsers send them, without a trailing slash', () => {
-    const config = loadAuthConfig({ BETTER_AUTH_SECRET: secret(), DATA_DIR: dataDir, TRUSTED_ORIGINS: 'https://app.example/, http://localhost:5173' });
+    const config = loadAuthConfig({
+      BETTER_AUTH_SECRET: secret(),
+      DATA_DIR: dataDir,
+      TRUSTED_ORIGINS: 'https://app.example/, http://localhost:5173',
+    });
     expect(config.trustedOrigins).toEqual(['https://app.example', 'http://localhost:5173']);
   });
 
   it('refuses trusted origins that are not origins', () => {
-    expect(problemsOf({ BETTER_AUTH_SECRET: secret(), TRUSTED_ORIGINS: 'https://app.example/path' })[0]?.variable).toBe('TRUSTED_ORIGINS');
+    expect(problemsOf({ BETTER_AUTH_SECRET: secret(), TRUSTED_ORIGINS: 'https://app.example/path' })[0]?.variable).toBe(
+      'TRUSTED_ORIGINS',
+    );
   });
 
   it('turns rate limiting on in production', () => {
-    expect(loadAuthConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: secret(), DATA_DIR: dataDir }).rateLimitEnabled).toBe(true);
+    expect(
+      loadAuthConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: secret(), DATA_DIR: dataDir }).rateLimitEnabled,
+    ).toBe(true);
   });
 });

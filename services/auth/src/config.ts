@@ -1,15 +1,15 @@
 import {
   ConfigError,
   type ConfigProblem,
-  type EnvSource,
   databaseUrlSchema,
   durationSchema,
+  type EnvSource,
   isProduction,
   loadServiceEnv,
   resolveDataDir,
   resolveDevSecret,
-  secretSchema,
   type SharedSettings,
+  secretSchema,
 } from '@tessera/config';
 import { z } from 'zod';
 
@@ -104,9 +104,17 @@ export function loadAuthConfig(source: EnvSource = process.env): AuthConfig {
     jwt = shared.jwt;
   } else {
     if (env.JWT_ROTATION_INTERVAL > 0 && env.JWT_GRACE_PERIOD < env.JWT_TTL) {
-      problems.push({ variable: 'JWT_GRACE_PERIOD', message: 'must be at least JWT_TTL, or tokens signed just before a rotation stop verifying' });
+      problems.push({
+        variable: 'JWT_GRACE_PERIOD',
+        message: 'must be at least JWT_TTL, or tokens signed just before a rotation stop verifying',
+      });
     }
-    jwt = { mode: 'jwks', alg: env.JWT_ALG, rotationIntervalSeconds: env.JWT_ROTATION_INTERVAL, gracePeriodSeconds: env.JWT_GRACE_PERIOD };
+    jwt = {
+      mode: 'jwks',
+      alg: env.JWT_ALG,
+      rotationIntervalSeconds: env.JWT_ROTATION_INTERVAL,
+      gracePeriodSeconds: env.JWT_GRACE_PERIOD,
+    };
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -1,11 +1,11 @@
-export { createAuthService } from './app.ts';
-export { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 export type { AuthService } from './app.ts';
-export { createBetterAuth } from './better-auth.ts';
+export { createAuthService } from './app.ts';
 export type { AuthDatabase, TesseraAuth } from './better-auth.ts';
-export { JWT_ALGORITHMS, loadAuthConfig } from './config.ts';
+export { createBetterAuth } from './better-auth.ts';
 export type { AuthConfig, JwtAlgorithm, JwtSigningConfig } from './config.ts';
-export { openIdConfiguration } from './discovery/openid-configuration.ts';
+export { JWT_ALGORITHMS, loadAuthConfig } from './config.ts';
+export { MIGRATIONS_FOLDER } from './db/migrations-folder.ts';
 export type { OpenIdConfiguration } from './discovery/openid-configuration.ts';
-export { createAccessTokenSigner } from './tokens/sign-access-token.ts';
+export { openIdConfiguration } from './discovery/openid-configuration.ts';
 export type { AccessTokenOptions, AccessTokenSigner } from './tokens/sign-access-token.ts';
+export { createAccessTokenSigner } from './tokens/sign-access-token.ts';

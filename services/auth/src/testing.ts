@@ -3,16 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@tessera/config';
-import { createLogger, serve, type Logger, type RunningServer } from '@tessera/server';
+import { createLogger, type Logger, type RunningServer, serve } from '@tessera/server';
 import { makeSignature } from 'better-auth/crypto';
 import { Hono } from 'hono';
-import { createAuthService, type AuthService } from './app.ts';
+import { type AuthService, createAuthService } from './app.ts';
 import { createOAuthClientStore } from './client-credentials/index.ts';
-import { loadAuthConfig, type AuthConfig } from './config.ts';
+import { type AuthConfig, loadAuthConfig } from './config.ts';
 import { nativeFetch } from './testing/native-fetch.ts';
 
-export { nativeFetch } from './testing/native-fetch.ts';
 export type { NativeRequestInit } from './testing/native-fetch.ts';
+export { nativeFetch } from './testing/native-fetch.ts';
 
 /** A user created through the real sign-up route, with everything a test needs to act as them. */
 export type TestUser = {
@@ -61,7 +61,10 @@ export type TestAuthService = {
  * `env` overrides any variable (e.g. `{ JWT_MODE: 'secret', JWT_SECRET }` or `{ AUTH_DATABASE_URL }`).
  * Logs are silent unless TEST_LOG_LEVEL is set, or go to `options.logger`.
  */
-export async function startTestAuthService(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestAuthService> {
+export async function startTestAuthService(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestAuthService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-auth-test-'));
   const logger = options.logger ?? createLogger({ service: 'auth', level: testLogLevel() });
 
@@ -107,12 +110,21 @@ function testLogLevel(): LogLevel {
   return LOG_LEVELS.find((level) => level === wanted) ?? 'silent';
 }
 
-function harness(url: string, config: AuthConfig, service: AuthService, received: Map<string, number>, stop: () => Promise<void>): TestAuthService {
+function harness(
+  url: string,
+  config: AuthConfig,
+  service: AuthService,
+  received: Map<string, number>,
+  stop: () => Promise<void>,
+): TestAuthService {
   let closing: Promise<void> | undefined;
 
   async function getJwt(sessionToken: string): Promise<string> {
-    const response = await nativeFetch(`${url}/api/auth/token`, { headers: { authorization: `Bearer ${sessionToken}` } });
-    if (response.status !== 200) throw new Error(`GET /api/auth/token answered ${response.status}: ${await response.text()}`);
+    const response = await nativeFetch(`${url}/api/auth/token`, {
+      headers: { authorization: `Bearer ${sessionToken}` },
+    });
+    if (response.status !== 200)
+      throw new Error(`GET /api/auth/token answered ${response.status}: ${await response.text()}`);
     const { token } = (await response.json()) as { token: string };
     return token;
   }
@@ -150,7 +162,8 @@ function harness(url: string, config: AuthConfig, service: AuthService, received
       return `${session.token}.${await makeSignature(session.token, context.secret)}`;
     },
     async revokeClient(clientId) {
-      if ((await createOAuthClientStore(service.database.db).revoke(clientId)) === undefined) throw new Error(`no client ${clientId}`);
+      if ((await createOAuthClientStore(service.database.db).revoke(clientId)) === undefined)
+        throw new Error(`no client ${clientId}`);
     },
     requestCount: (path) => received.get(path) ?? 0,
     close: () => (closing ??= stop()),

@@ -44,7 +44,9 @@ describe.skipIf(!hasChromium)('GET /docs in Chromium', () => {
       await page.addInitScript(() => {
         const violations: string[] = [];
         (window as unknown as { cspViolations: string[] }).cspViolations = violations;
-        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective} ${event.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (event) =>
+          violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+        );
       });
 
       const response = await page.goto(`${auth.url}/docs`);
@@ -55,7 +57,10 @@ describe.skipIf(!hasChromium)('GET /docs in Chromium', () => {
       expect(await page.title()).toBe('Tessera auth API');
       // Opened, an operation renders its schemas and examples (highlighted code): within the CSP too.
       await signIn.click();
-      await page.locator('.opblock-body .highlight-code, .opblock-body .model-example').first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.opblock-body .highlight-code, .opblock-body .model-example')
+        .first()
+        .waitFor({ timeout: 10_000 });
 
       expect(requested.length).toBeGreaterThanOrEqual(5); // the page, its styles, its two scripts, the document (and its icon)
       expect(requested.filter((url) => !url.startsWith(`${auth.url}/`) && !url.startsWith('data:'))).toEqual([]);

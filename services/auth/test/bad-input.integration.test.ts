@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeFetch, type TestAuthService } from '../src/testing.ts';
 import { startOn } from './support/auth-client.ts';
 
-type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[]; errorsOmitted?: number };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: { path: string; message: string }[];
+  errorsOmitted?: number;
+};
 
 describe('bad input on Better Auth routes', () => {
   let service: TestAuthService;
@@ -17,19 +25,34 @@ describe('bad input on Better Auth routes', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const body = (await response.json()) as Problem;
-    expect(body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(body).toMatchObject({
+      status,
+      code,
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     return body;
   }
 
-  const post = (path: string, body: string, headers: Record<string, string>) => nativeFetch(`${service.url}${path}`, { method: 'POST', headers, body });
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    nativeFetch(`${service.url}${path}`, { method: 'POST', headers, body });
 
   it('answers malformed JSON with 400', async () => {
-    await expectProblem(await post('/api/auth/sign-in/email', '{"email":', { 'content-type': 'application/json' }), 400, 'invalid_json');
+    await expectProblem(
+      await post('/api/auth/sign-in/email', '{"email":', { 'content-type': 'application/json' }),
+      400,
+      'invalid_json',
+    );
   });
 
   it('answers an oversize body with 413 before Better Auth reads it', async () => {
     const body = JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(200_000), name: 'x' });
-    await expectProblem(await post('/api/auth/sign-up/email', body, { 'content-type': 'application/json' }), 413, 'payload_too_large');
+    await expectProblem(
+      await post('/api/auth/sign-up/email', body, { 'content-type': 'application/json' }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('answers an oversize chunked body (no Content-Length) with 413 too', async () => {
@@ -44,7 +67,9 @@ describe('bad input on Better Auth routes', () => {
       outgoing.on('response', (incoming) => {
         let body = '';
         incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, type: incoming.headers['content-type'], body }));
+        incoming.on('end', () =>
+          resolve({ status: incoming.statusCode ?? 0, type: incoming.headers['content-type'], body }),
+        );
       });
       outgoing.on('error', reject);
       outgoing.write('{"email":"a@example.test","name":"x","password":"');
@@ -57,17 +82,29 @@ describe('bad input on Better Auth routes', () => {
   });
 
   it('answers a wrong content type with 415', async () => {
-    await expectProblem(await post('/api/auth/sign-in/email', 'email=a', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+    await expectProblem(
+      await post('/api/auth/sign-in/email', 'email=a', { 'content-type': 'text/plain' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('answers a JSON array where an object belongs with 400 validation_failed on the body itself', async () => {
-    const problem = await expectProblem(await post('/api/auth/sign-up/email', '[1,2]', { 'content-type': 'application/json' }), 400, 'validation_failed');
+    const problem = await expectProblem(
+      await post('/api/auth/sign-up/email', '[1,2]', { 'content-type': 'application/json' }),
+      400,
+      'validation_failed',
+    );
     expect(problem.errors?.length).toBeGreaterThan(0);
     expect(problem.errors?.every((error) => error.path === '')).toBe(true);
   });
 
   it('answers an invalid email with 400 validation_failed naming the field, as the tasks service does', async () => {
-    const invalid = await post('/api/auth/sign-up/email', JSON.stringify({ email: 'nope', password: 'password-123', name: 'x' }), { 'content-type': 'application/json' });
+    const invalid = await post(
+      '/api/auth/sign-up/email',
+      JSON.stringify({ email: 'nope', password: 'password-123', name: 'x' }),
+      { 'content-type': 'application/json' },
+    );
     const problem = await expectProblem(invalid, 400, 'validation_failed');
     expect(problem.errors).toEqual([{ path: 'email', message: expect.any(String) }]);
   });
@@ -87,7 +124,11 @@ describe('bad input on Better Auth routes', () => {
   });
 
   it('answers wrong credentials with 401, keeping Better Auth codes in snake case', async () => {
-    const wrong = await post('/api/auth/sign-in/email', JSON.stringify({ email: 'nobody@example.test', password: 'password-123' }), { 'content-type': 'application/json' });
+    const wrong = await post(
+      '/api/auth/sign-in/email',
+      JSON.stringify({ email: 'nobody@example.test', password: 'password-123' }),
+      { 'content-type': 'application/json' },
+    );
     const problem = await expectProblem(wrong, 401, 'invalid_email_or_password');
     expect(problem.detail).toBe('Invalid email or password');
   });
@@ -98,7 +139,11 @@ describe('bad input on Better Auth routes', () => {
   it('refuses a name over 200 characters or blank with 400 invalid_name, and writes nothing', async () => {
     const json = { 'content-type': 'application/json' };
     const signUp = (name: string) =>
-      post('/api/auth/sign-up/email', JSON.stringify({ email: 'long-name@example.test', password: 'correct-horse-battery', name }), json);
+      post(
+        '/api/auth/sign-up/email',
+        JSON.stringify({ email: 'long-name@example.test', password: 'correct-horse-battery', name }),
+        json,
+      );
     await expectProblem(await signUp('x'.repeat(201)), 400, 'invalid_name');
     await expectProblem(await signUp('   '), 400, 'invalid_name');
     // Nothing was half-written: the same email signs up cleanly afterwards.
@@ -106,7 +151,10 @@ describe('bad input on Better Auth routes', () => {
     expect(accepted.status).toBe(200);
 
     const session = accepted.headers.get('set-auth-token')!;
-    const update = await post('/api/auth/update-user', JSON.stringify({ name: 'y'.repeat(201) }), { ...json, authorization: `Bearer ${session}` });
+    const update = await post('/api/auth/update-user', JSON.stringify({ name: 'y'.repeat(201) }), {
+      ...json,
+      authorization: `Bearer ${session}`,
+    });
     await expectProblem(update, 400, 'invalid_name');
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { session, user } from '../src/db/schema.ts';
@@ -10,11 +10,11 @@ import {
   fetchFromPage,
   hasChromium,
   launchChromium,
+  type PageFetchResult,
   postJsonFromPage,
+  type StaticPage,
   startStaticPage,
   warnChromiumMissing,
-  type PageFetchResult,
-  type StaticPage,
 } from './support/browser.ts';
 import { recordNetwork } from './support/browser-network.ts';
 
@@ -78,19 +78,27 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
 
     /** A response the page could read, or the test fails with what the page saw instead. */
     function readable(result: PageFetchResult) {
-      if (result.outcome !== 'response') throw new Error(`the page's fetch rejected: ${result.errorName}: ${result.message}`);
+      if (result.outcome !== 'response')
+        throw new Error(`the page's fetch rejected: ${result.errorName}: ${result.message}`);
       return result;
     }
 
     async function verifyUserJwt(token: string | null | undefined): Promise<JWTPayload> {
       expect(token, 'a JWT the page could read').toEqual(expect.stringMatching(/^ey/));
       const jwks = createRemoteJWKSet(new URL(api('/jwks')));
-      const { payload } = await jwtVerify(token ?? '', jwks, { issuer: auth.url, audience: 'tessera', algorithms: ['EdDSA'] });
+      const { payload } = await jwtVerify(token ?? '', jwks, {
+        issuer: auth.url,
+        audience: 'tessera',
+        algorithms: ['EdDSA'],
+      });
       return payload;
     }
 
     async function sessionCount(userId: string): Promise<number> {
-      const [row] = await auth.service.database.db.select({ n: count() }).from(session).where(eq(session.userId, userId));
+      const [row] = await auth.service.database.db
+        .select({ n: count() })
+        .from(session)
+        .where(eq(session.userId, userId));
       return row?.n ?? 0;
     }
 
@@ -122,7 +130,10 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
 
       // The session cookie is HttpOnly: the page's script (same host, so same cookie jar) never sees it.
       const cookies = await context.cookies(auth.url);
-      expect(cookies.find((cookie) => cookie.name === 'better-auth.session_token')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+      expect(cookies.find((cookie) => cookie.name === 'better-auth.session_token')).toMatchObject({
+        httpOnly: true,
+        sameSite: 'Lax',
+      });
       expect(await page.evaluate(() => document.cookie)).not.toContain('session_token');
     });
 
@@ -137,7 +148,13 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
       expect(sessionToken, 'set-auth-token as the page reads it').toEqual(expect.stringMatching(/^[^.]+\..+$/));
       await expect(auth.getJwt(sessionToken ?? '')).resolves.toMatch(/^ey/);
 
-      const current = readable(await fetchFromPage(page, { url: api('/get-session'), init: { credentials: 'include' }, read: ['set-auth-jwt'] }));
+      const current = readable(
+        await fetchFromPage(page, {
+          url: api('/get-session'),
+          init: { credentials: 'include' },
+          read: ['set-auth-jwt'],
+        }),
+      );
       expect(current.status).toBe(200);
       expect((JSON.parse(current.body) as { user: { id: string } }).user.id).toBe(existing.userId);
       // Better Auth lists set-auth-jwt in Access-Control-Expose-Headers itself; Hono's CORS overwrites that list.
@@ -153,18 +170,26 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
       const evilPage = await open(untrustedSite);
       const network = await recordNetwork(evilPage);
       for (const path of ['/get-session', '/token']) {
-        const stolen = await fetchFromPage(evilPage, { url: api(path), init: { credentials: 'include' }, read: ['set-auth-jwt'] });
+        const stolen = await fetchFromPage(evilPage, {
+          url: api(path),
+          init: { credentials: 'include' },
+          read: ['set-auth-jwt'],
+        });
         expect(stolen, path).toMatchObject({ outcome: 'rejected', errorName: 'TypeError' });
         // Same site, so the cookie went out and the server answered with the session; the browser kept the answer
         // from the script because it carried no Access-Control-Allow-Origin.
         await expect
           .poll(() => network.exchangesWith(api(path)), { message: path })
-          .toMatchObject([{ cookiesSent: ['better-auth.session_token'], status: 200, corsError: 'MissingAllowOriginHeader' }]);
+          .toMatchObject([
+            { cookiesSent: ['better-auth.session_token'], status: 200, corsError: 'MissingAllowOriginHeader' },
+          ]);
       }
       expect(network.exchangesWith(api('/get-session'))[0]?.responseHeaders['set-auth-jwt']).toMatch(/^ey/);
 
       // The session is still there and still works for the trusted page.
-      expect(readable(await fetchFromPage(trustedPage, { url: api('/token'), init: { credentials: 'include' } })).status).toBe(200);
+      expect(
+        readable(await fetchFromPage(trustedPage, { url: api('/token'), init: { credentials: 'include' } })).status,
+      ).toBe(200);
     });
 
     it('refuses sign-in and sign-up from an untrusted page: the POST is never sent and nothing is created', async () => {
@@ -174,7 +199,10 @@ describe.skipIf(!hasChromium)('the browser flow in Chromium', () => {
       const network = await recordNetwork(page);
 
       const stranger = newCredentials();
-      const attempts = { '/sign-in/email': await signInFromPage(page, existing), '/sign-up/email': await postJsonFromPage(page, api('/sign-up/email'), stranger) };
+      const attempts = {
+        '/sign-in/email': await signInFromPage(page, existing),
+        '/sign-up/email': await postJsonFromPage(page, api('/sign-up/email'), stranger),
+      };
       for (const [path, attempt] of Object.entries(attempts)) {
         expect(attempt, path).toMatchObject({ outcome: 'rejected', errorName: 'TypeError' });
         // A JSON POST needs a preflight; its answer names no allowed origin, so Chromium stops before the POST.

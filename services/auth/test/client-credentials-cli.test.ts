@@ -26,11 +26,22 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
 
   function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
     // Only what the CLI needs: no AUTH_DATABASE_URL, so it uses the PGlite under DATA_DIR like a fresh checkout.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', DATA_DIR: dataDir, ...extraEnv };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      ...extraEnv,
+    };
     return new Promise((resolve) => {
-      execFile(TSX, ['--conditions=@tessera/source', CLI, ...args], { cwd: repoRoot, env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-      });
+      execFile(
+        TSX,
+        ['--conditions=@tessera/source', CLI, ...args],
+        { cwd: repoRoot, env, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -71,7 +82,13 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
   it('stored the secret hashed (SHA-256), never in clear', async () => {
     const [row, ...others] = await storedClients();
     expect(others).toHaveLength(0);
-    expect(row).toMatchObject({ client_id: clientId, name: 'billing-worker', scopes: ['tasks:read', 'tasks:write'], audiences: null, revoked_at: null });
+    expect(row).toMatchObject({
+      client_id: clientId,
+      name: 'billing-worker',
+      scopes: ['tasks:read', 'tasks:write'],
+      audiences: null,
+      revoked_at: null,
+    });
     expect(row?.secret_hash).toBe(createHash('sha256').update(clientSecret).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(clientSecret);
   });
@@ -105,9 +122,15 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
     const out = join(dataDir, 'client.json');
     const result = await cli(['create', 'reporting', '--scopes', 'tasks:read', '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Created client "reporting" \(client_id \S+\); its secret is in .*client\.json \(mode 0600\)\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Created client "reporting" \(client_id \S+\); its secret is in .*client\.json \(mode 0600\)\.\n$/,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const written = JSON.parse(readFileSync(out, 'utf8')) as { client_id: string; client_secret: string; scopes: string[] };
+    const written = JSON.parse(readFileSync(out, 'utf8')) as {
+      client_id: string;
+      client_secret: string;
+      scopes: string[];
+    };
     expect(written.client_secret).toMatch(/^\S{40,}$/);
     expect(written.scopes).toEqual(['tasks:read']);
     expect(result.stdout).not.toContain(written.client_secret);
@@ -129,7 +152,14 @@ describe('npm run clients (the CLI as a process, on embedded PGlite under DATA_D
 
   it('refuses an --out it cannot write before creating the client', async () => {
     const before = (await storedClients()).length;
-    const result = await cli(['create', 'lost', '--scopes', 'tasks:read', '--out', join(dataDir, 'no-such-folder', 'client.json')]);
+    const result = await cli([
+      'create',
+      'lost',
+      '--scopes',
+      'tasks:read',
+      '--out',
+      join(dataDir, 'no-such-folder', 'client.json'),
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^cannot write .*client\.json/);
     expect((await storedClients()).length).toBe(before);

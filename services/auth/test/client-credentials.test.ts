@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOAuthClientStore } from '../src/client-credentials/index.ts';
 import type { TestAuthService, TestClient } from '../src/testing.ts';
@@ -15,8 +15,16 @@ function basic({ clientId, clientSecret }: TestClient): string {
 }
 
 /** POSTs to the token endpoint over real HTTP. */
-function tokenRequest(service: TestAuthService, body: BodyInit | undefined, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${service.url}/api/auth/oauth2/token`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+function tokenRequest(
+  service: TestAuthService,
+  body: BodyInit | undefined,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${service.url}/api/auth/oauth2/token`, {
+    method: 'POST',
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 function form(fields: Record<string, string>): string {
@@ -48,7 +56,11 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
   afterEach(() => vi.useRealTimers());
 
   async function verified(token: string, audience: string): Promise<JWTPayload> {
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: service.config.issuer, audience, algorithms: ['EdDSA'] });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: service.config.issuer,
+      audience,
+      algorithms: ['EdDSA'],
+    });
     expect(protectedHeader.alg).toBe('EdDSA');
     return payload;
   }
@@ -66,10 +78,20 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('pragma')).toBe('no-cache');
     const body = (await answer.json()) as TokenAnswer;
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300, scope: 'tasks:read' });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'tasks:read',
+    });
 
     const payload = await verified(body.access_token, 'tessera');
-    expect(payload).toMatchObject({ sub: `client:${worker.clientId}`, client_id: worker.clientId, scope: 'tasks:read', iss: service.url });
+    expect(payload).toMatchObject({
+      sub: `client:${worker.clientId}`,
+      client_id: worker.clientId,
+      scope: 'tasks:read',
+      iss: service.url,
+    });
     expect(payload).not.toHaveProperty('user_id');
     expect(payload.iat).toBe(issuedAt.getTime() / 1000);
     expect(payload.exp).toBe(issuedAt.getTime() / 1000 + 300);
@@ -78,7 +100,11 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
   it('grants every allowed scope for a JSON body with credentials in the body', async () => {
     const answer = await tokenRequest(
       service,
-      JSON.stringify({ grant_type: 'client_credentials', client_id: worker.clientId, client_secret: worker.clientSecret }),
+      JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: worker.clientId,
+        client_secret: worker.clientSecret,
+      }),
       { 'content-type': 'application/json' },
     );
     expect(answer.status).toBe(200);
@@ -95,24 +121,34 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
     expect(answer.status).toBe(200);
     expect((await verified(((await answer.json()) as TokenAnswer).access_token, 'tasks')).aud).toBe('tasks');
 
-    const refused = await tokenRequest(service, form({ grant_type: 'client_credentials', audience: 'billing' }), headers);
+    const refused = await tokenRequest(
+      service,
+      form({ grant_type: 'client_credentials', audience: 'billing' }),
+      headers,
+    );
     expect(await errorCode(refused, 400)).toBe('invalid_target');
   });
 
-  it("limits a client with its own audiences to them, and uses them by default", async () => {
+  it('limits a client with its own audiences to them, and uses them by default', async () => {
     const billing = await service.createClient({ scopes: ['invoices:read'], audiences: ['billing'] });
     const headers = { 'content-type': FORM, authorization: basic(billing) };
     const answer = await tokenRequest(service, form({ grant_type: 'client_credentials' }), headers);
     expect(answer.status).toBe(200);
     expect((await verified(((await answer.json()) as TokenAnswer).access_token, 'billing')).aud).toBe('billing');
-    expect(await errorCode(await tokenRequest(service, form({ grant_type: 'client_credentials', resource: 'tessera' }), headers), 400)).toBe(
-      'invalid_target',
-    );
+    expect(
+      await errorCode(
+        await tokenRequest(service, form({ grant_type: 'client_credentials', resource: 'tessera' }), headers),
+        400,
+      ),
+    ).toBe('invalid_target');
   });
 
   it('refuses a wrong secret and an unknown client alike: 401 invalid_client with WWW-Authenticate', async () => {
     const body = form({ grant_type: 'client_credentials' });
-    const wrongSecret = await tokenRequest(service, body, { 'content-type': FORM, authorization: basic({ ...worker, clientSecret: 'wrong' }) });
+    const wrongSecret = await tokenRequest(service, body, {
+      'content-type': FORM,
+      authorization: basic({ ...worker, clientSecret: 'wrong' }),
+    });
     const unknown = await tokenRequest(service, body, {
       'content-type': FORM,
       authorization: basic({ clientId: randomBytes(16).toString('hex'), clientSecret: worker.clientSecret }),
@@ -127,9 +163,13 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
   });
 
   it('refuses body credentials with a wrong secret with 401 invalid_client', async () => {
-    const answer = await tokenRequest(service, form({ grant_type: 'client_credentials', client_id: worker.clientId, client_secret: 'nope' }), {
-      'content-type': FORM,
-    });
+    const answer = await tokenRequest(
+      service,
+      form({ grant_type: 'client_credentials', client_id: worker.clientId, client_secret: 'nope' }),
+      {
+        'content-type': FORM,
+      },
+    );
     expect(await errorCode(answer, 401)).toBe('invalid_client');
   });
 
@@ -144,31 +184,138 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
   it('refuses a revoked client with 401 invalid_client', async () => {
     const revoked = await service.createClient({ scopes: ['tasks:read'] });
     await createOAuthClientStore(service.service.database.db).revoke(revoked.clientId);
-    const answer = await tokenRequest(service, form({ grant_type: 'client_credentials' }), { 'content-type': FORM, authorization: basic(revoked) });
+    const answer = await tokenRequest(service, form({ grant_type: 'client_credentials' }), {
+      'content-type': FORM,
+      authorization: basic(revoked),
+    });
     expect(await errorCode(answer, 401)).toBe('invalid_client');
   });
 
   it('is described in /openapi.json', async () => {
-    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(document.paths['/api/auth/oauth2/token']).toHaveProperty('post');
   });
 
   describe('answers bad input with an RFC 6749 error, never a 500', () => {
     const cases: [string, () => { body?: BodyInit; headers: Record<string, string> }, number, string][] = [
-      ['a wrong grant_type', () => ({ body: form({ grant_type: 'password' }), headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'unsupported_grant_type'],
-      ['a missing grant_type', () => ({ body: form({ scope: 'tasks:read' }), headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'invalid_request'],
+      [
+        'a wrong grant_type',
+        () => ({
+          body: form({ grant_type: 'password' }),
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'unsupported_grant_type',
+      ],
+      [
+        'a missing grant_type',
+        () => ({
+          body: form({ scope: 'tasks:read' }),
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
       ['no body at all', () => ({ headers: { authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['no client authentication', () => ({ body: form({ grant_type: 'client_credentials' }), headers: { 'content-type': FORM } }), 401, 'invalid_client'],
-      ['a malformed Basic header', () => ({ body: form({ grant_type: 'client_credentials' }), headers: { 'content-type': FORM, authorization: 'Basic ###' } }), 400, 'invalid_request'],
-      ['Basic without a colon', () => ({ body: form({ grant_type: 'client_credentials' }), headers: { 'content-type': FORM, authorization: `Basic ${btoa('abc')}` } }), 400, 'invalid_request'],
-      ['a Bearer header', () => ({ body: form({ grant_type: 'client_credentials' }), headers: { 'content-type': FORM, authorization: 'Bearer abc' } }), 401, 'invalid_client'],
-      ['Basic and body credentials together', () => ({ body: form({ grant_type: 'client_credentials', client_id: worker.clientId, client_secret: worker.clientSecret }), headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['a repeated parameter', () => ({ body: 'grant_type=client_credentials&scope=tasks:read&scope=tasks:write', headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['garbage JSON', () => ({ body: '{"grant_type": "client_cred', headers: { 'content-type': 'application/json', authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['a JSON array', () => ({ body: '[1,2]', headers: { 'content-type': 'application/json', authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['a wrong content type', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': 'text/plain', authorization: basic(worker) } }), 400, 'invalid_request'],
-      ['invalid UTF-8 in the body', () => ({ body: Buffer.concat([Buffer.from('grant_type=client_credentials&scope='), Buffer.from([0xff, 0xfe])]), headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'invalid_scope'],
-      ['a 10 kB scope', () => ({ body: form({ grant_type: 'client_credentials', scope: 'a'.repeat(10_000) }), headers: { 'content-type': FORM, authorization: basic(worker) } }), 400, 'invalid_request'],
+      [
+        'no client authentication',
+        () => ({ body: form({ grant_type: 'client_credentials' }), headers: { 'content-type': FORM } }),
+        401,
+        'invalid_client',
+      ],
+      [
+        'a malformed Basic header',
+        () => ({
+          body: form({ grant_type: 'client_credentials' }),
+          headers: { 'content-type': FORM, authorization: 'Basic ###' },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'Basic without a colon',
+        () => ({
+          body: form({ grant_type: 'client_credentials' }),
+          headers: { 'content-type': FORM, authorization: `Basic ${btoa('abc')}` },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a Bearer header',
+        () => ({
+          body: form({ grant_type: 'client_credentials' }),
+          headers: { 'content-type': FORM, authorization: 'Bearer abc' },
+        }),
+        401,
+        'invalid_client',
+      ],
+      [
+        'Basic and body credentials together',
+        () => ({
+          body: form({
+            grant_type: 'client_credentials',
+            client_id: worker.clientId,
+            client_secret: worker.clientSecret,
+          }),
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a repeated parameter',
+        () => ({
+          body: 'grant_type=client_credentials&scope=tasks:read&scope=tasks:write',
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'garbage JSON',
+        () => ({
+          body: '{"grant_type": "client_cred',
+          headers: { 'content-type': 'application/json', authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a JSON array',
+        () => ({ body: '[1,2]', headers: { 'content-type': 'application/json', authorization: basic(worker) } }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a wrong content type',
+        () => ({
+          body: 'grant_type=client_credentials',
+          headers: { 'content-type': 'text/plain', authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
+      [
+        'invalid UTF-8 in the body',
+        () => ({
+          body: Buffer.concat([Buffer.from('grant_type=client_credentials&scope='), Buffer.from([0xff, 0xfe])]),
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'invalid_scope',
+      ],
+      [
+        'a 10 kB scope',
+        () => ({
+          body: form({ grant_type: 'client_credentials', scope: 'a'.repeat(10_000) }),
+          headers: { 'content-type': FORM, authorization: basic(worker) },
+        }),
+        400,
+        'invalid_request',
+      ],
     ];
 
     it.each(cases)('%s', async (_, request, status, code) => {
@@ -184,7 +331,7 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
       expect(await errorCode(answer, 400)).toBe('invalid_request');
     });
 
-    it('a body over the service limit (64 KiB) with the server\'s 413 problem, before the endpoint reads it', async () => {
+    it("a body over the service limit (64 KiB) with the server's 413 problem, before the endpoint reads it", async () => {
       const answer = await tokenRequest(service, form({ grant_type: 'client_credentials', pad: 'x'.repeat(200_000) }), {
         'content-type': FORM,
         authorization: basic(worker),
@@ -195,7 +342,9 @@ describe.each(databaseTargets)('client-credentials grant, JWKS mode, on %s', (ta
     });
 
     it('GET on the token endpoint is not served: 404 problem', async () => {
-      const answer = await fetch(`${service.url}/api/auth/oauth2/token?grant_type=client_credentials`, { headers: { authorization: basic(worker) } });
+      const answer = await fetch(`${service.url}/api/auth/oauth2/token?grant_type=client_credentials`, {
+        headers: { authorization: basic(worker) },
+      });
       expect(answer.status).toBe(404);
       expect(((await answer.json()) as { code: string }).code).toBe('not_found');
     });
@@ -225,7 +374,11 @@ describe('client-credentials grant, secret mode', () => {
       audience: 'tessera',
       algorithms: ['HS256'],
     });
-    expect(payload).toMatchObject({ sub: `client:${client.clientId}`, client_id: client.clientId, scope: 'tasks:read' });
+    expect(payload).toMatchObject({
+      sub: `client:${client.clientId}`,
+      client_id: client.clientId,
+      scope: 'tasks:read',
+    });
     expect(payload).not.toHaveProperty('user_id');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBeLessThanOrEqual(300);
     await expect(jwtVerify(token, new TextEncoder().encode(randomBytes(32).toString('base64url')))).rejects.toThrow();

@@ -12,17 +12,28 @@ describe.each(databaseTargets)('commonly breached passwords on %s', (target) => 
   });
   afterAll(() => service?.close());
 
-  it.each(['12345678', 'password', 'Password1', 'iloveyou'])('refuses %s at sign-up with 400 password_compromised', async (password) => {
-    const email = uniqueEmail();
-    const answer = await postJson(`${service.url}/api/auth/sign-up/email`, { email, password, name: 'Eve' });
-    expect(answer.status).toBe(400);
-    expect(answer.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await answer.json()) as Problem;
-    expect(problem.code).toBe('password_compromised');
-    expect(problem.detail).toMatch(/choose a different password/);
-    // Nothing was created: the same email signs up with a good password afterwards.
-    expect((await postJson(`${service.url}/api/auth/sign-up/email`, { email, password: 'a-far-less-common-one', name: 'Eve' })).status).toBe(200);
-  });
+  it.each(['12345678', 'password', 'Password1', 'iloveyou'])(
+    'refuses %s at sign-up with 400 password_compromised',
+    async (password) => {
+      const email = uniqueEmail();
+      const answer = await postJson(`${service.url}/api/auth/sign-up/email`, { email, password, name: 'Eve' });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await answer.json()) as Problem;
+      expect(problem.code).toBe('password_compromised');
+      expect(problem.detail).toMatch(/choose a different password/);
+      // Nothing was created: the same email signs up with a good password afterwards.
+      expect(
+        (
+          await postJson(`${service.url}/api/auth/sign-up/email`, {
+            email,
+            password: 'a-far-less-common-one',
+            name: 'Eve',
+          })
+        ).status,
+      ).toBe(200);
+    },
+  );
 
   it('refuses a common new password at change-password, and keeps the old one', async () => {
     const user = await service.signUp();
@@ -38,13 +49,20 @@ describe.each(databaseTargets)('commonly breached passwords on %s', (target) => 
   });
 
   it('refuses a common new password at reset-password before looking at the token', async () => {
-    const answer = await postJson(`${service.url}/api/auth/reset-password`, { newPassword: 'football', token: 'no-such-token' });
+    const answer = await postJson(`${service.url}/api/auth/reset-password`, {
+      newPassword: 'football',
+      token: 'no-such-token',
+    });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as Problem).code).toBe('password_compromised');
   });
 
   it('accepts a password that is not on the list', async () => {
-    const answer = await postJson(`${service.url}/api/auth/sign-up/email`, { email: uniqueEmail(), password: 'correct-horse-battery', name: 'Ada' });
+    const answer = await postJson(`${service.url}/api/auth/sign-up/email`, {
+      email: uniqueEmail(),
+      password: 'correct-horse-battery',
+      name: 'Ada',
+    });
     expect(answer.status).toBe(200);
   });
 });

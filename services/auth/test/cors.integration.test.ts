@@ -33,10 +33,15 @@ describe('CORS and origin checks', () => {
     expect(signedIn.status).toBe(200);
     expect(signedIn.headers.get('access-control-allow-origin')).toBe(trusted);
     expect(signedIn.headers.get('access-control-allow-credentials')).toBe('true');
-    const exposed = signedIn.headers.get('access-control-expose-headers')?.split(',').map((name) => name.trim().toLowerCase());
+    const exposed = signedIn.headers
+      .get('access-control-expose-headers')
+      ?.split(',')
+      .map((name) => name.trim().toLowerCase());
     expect(exposed).toEqual(expect.arrayContaining(['set-auth-token', 'set-auth-jwt']));
 
-    const session = await fetch(`${service.url}/api/auth/get-session`, { headers: { origin: trusted, cookie: sessionCookieOf(signedIn) } });
+    const session = await fetch(`${service.url}/api/auth/get-session`, {
+      headers: { origin: trusted, cookie: sessionCookieOf(signedIn) },
+    });
     expect(session.status).toBe(200);
     expect(session.headers.get('set-auth-jwt')).toMatch(/^ey/);
     expect(session.headers.get('access-control-expose-headers')?.toLowerCase()).toContain('set-auth-jwt');

@@ -4,16 +4,18 @@
  * client-credentials (service) tokens in both.
  */
 import { randomBytes } from 'node:crypto';
-import { bearerAuth, createVerifier } from '@tessera/guard';
 import type { Algorithm, GuardVariables, Verifier, VerifierOptions } from '@tessera/guard';
+import { bearerAuth, createVerifier } from '@tessera/guard';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAuthService } from '../src/testing.ts';
 import type { TestAuthService, TestClient } from '../src/testing.ts';
+import { startTestAuthService } from '../src/testing.ts';
 
 /** A service token from the client-credentials grant (RFC 6749 §4.4), over real HTTP. */
 async function serviceToken(auth: TestAuthService, client: TestClient, scope: string): Promise<string> {
-  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
+  ).toString('base64');
   const answer = await fetch(`${auth.url}/api/auth/oauth2/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -24,7 +26,10 @@ async function serviceToken(auth: TestAuthService, client: TestClient, scope: st
 }
 
 /** A verifier configured the way a resource service configures one, from the auth service's settings. */
-function verifierFor(auth: TestAuthService, keySource: Pick<VerifierOptions, 'jwks' | 'secret' | 'algorithms'>): Verifier {
+function verifierFor(
+  auth: TestAuthService,
+  keySource: Pick<VerifierOptions, 'jwks' | 'secret' | 'algorithms'>,
+): Verifier {
   return createVerifier({ issuer: auth.config.issuer, audience: auth.config.audience, ...keySource });
 }
 
@@ -70,7 +75,12 @@ describe.each(algorithms)('guard against the auth service, JWKS mode, %s', (alg)
     const { jwt } = await auth.signUp();
     const jwks = { url: `${auth.url}/api/auth/jwks` };
     const otherAudience = createVerifier({ issuer: auth.config.issuer, audience: 'billing', algorithms: [alg], jwks });
-    const otherIssuer = createVerifier({ issuer: 'https://evil.example', audience: auth.config.audience, algorithms: [alg], jwks });
+    const otherIssuer = createVerifier({
+      issuer: 'https://evil.example',
+      audience: auth.config.audience,
+      algorithms: [alg],
+      jwks,
+    });
     try {
       await expect(otherAudience.verify(jwt)).rejects.toMatchObject({ code: 'audience_mismatch' });
       await expect(otherIssuer.verify(jwt)).rejects.toMatchObject({ code: 'issuer_mismatch' });
@@ -136,7 +146,11 @@ describe('guard against the auth service, shared-secret mode', () => {
   it('verifies an HS256 client-credentials token', async () => {
     const client = await auth.createClient({ scopes: ['tasks:read'] });
     const principal = await verifier.verify(await serviceToken(auth, client, 'tasks:read'));
-    expect(principal).toMatchObject({ kind: 'service', subject: `client:${client.clientId}`, clientId: client.clientId });
+    expect(principal).toMatchObject({
+      kind: 'service',
+      subject: `client:${client.clientId}`,
+      clientId: client.clientId,
+    });
     expect(principal.scopes.has('tasks:read')).toBe(true);
   });
 

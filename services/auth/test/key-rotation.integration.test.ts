@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestAuthService } from '../src/testing.ts';
 import { startOn } from './support/auth-client.ts';
@@ -39,7 +39,9 @@ describe('signing key rotation', () => {
     const duringGrace = await fetchJwks();
     expect(kids(duringGrace).sort()).toEqual([firstKid, secondKid].sort());
     // A token signed by the retired key still verifies while its key is published.
-    await expect(jwtVerify(user.jwt, createLocalJWKSet(duringGrace), { currentDate: new Date(start.getTime() + 10 * MINUTE) })).resolves.toBeDefined();
+    await expect(
+      jwtVerify(user.jwt, createLocalJWKSet(duringGrace), { currentDate: new Date(start.getTime() + 10 * MINUTE) }),
+    ).resolves.toBeDefined();
 
     // The first key expired at +1h; at +1h + 2h grace (+1 minute) it is gone, the second (expired at +2h01) stays.
     vi.setSystemTime(start.getTime() + 3 * HOUR + MINUTE);

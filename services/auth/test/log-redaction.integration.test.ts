@@ -16,11 +16,16 @@ describe.each(databaseTargets)('a failed query on %s', (target) => {
 
   it('answers 500 problem+json and logs the error without the values the statement was sent with', async () => {
     const printed: unknown[] = [];
-    const consoleError = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(...args));
+    const consoleError = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...args: unknown[]) => void printed.push(...args));
     try {
       // Every query now fails; the user lookup of a sign-in is sent with the email address as its parameter.
       await service.service.database.close();
-      const answer = await postJson(`${service.url}/api/auth/sign-in/email`, { email: user.email, password: user.password });
+      const answer = await postJson(`${service.url}/api/auth/sign-in/email`, {
+        email: user.email,
+        password: user.password,
+      });
       expect(answer.status).toBe(500);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
       expect(((await answer.json()) as { code: string }).code).toBe('internal_error');

@@ -30,14 +30,19 @@ describe.each(databaseTargets)('mobile flow without cookies on %s', (target) => 
     const answer = await tokenWith(`Bearer ${sessionToken}`);
     expect(answer.status).toBe(200);
     const { token } = (await answer.json()) as { token: string };
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), { issuer: service.url, audience: 'tessera' });
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), {
+      issuer: service.url,
+      audience: 'tessera',
+    });
     expect(payload.sub).toBe(user.userId);
     expect(payload.user_id).toBe(user.userId);
   });
 
   it('also answers get-session for the bearer token, with a fresh JWT in set-auth-jwt', async () => {
     const signedIn = await signIn(service, user.email, user.password);
-    const answer = await nativeFetch(`${service.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${signedIn.headers.get('set-auth-token')}` } });
+    const answer = await nativeFetch(`${service.url}/api/auth/get-session`, {
+      headers: { authorization: `Bearer ${signedIn.headers.get('set-auth-token')}` },
+    });
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { user: { id: string } }).user.id).toBe(user.userId);
     expect(answer.headers.get('set-auth-jwt')).toMatch(/^ey/);
@@ -68,7 +73,11 @@ describe.each(databaseTargets)('mobile flow without cookies on %s', (target) => 
   it('signs out with the bearer token alone, after which no JWT is issued', async () => {
     const signedIn = await signIn(service, user.email, user.password);
     const sessionToken = signedIn.headers.get('set-auth-token') ?? '';
-    const signedOut = await postJson(`${service.url}/api/auth/sign-out`, {}, { authorization: `Bearer ${sessionToken}` });
+    const signedOut = await postJson(
+      `${service.url}/api/auth/sign-out`,
+      {},
+      { authorization: `Bearer ${sessionToken}` },
+    );
     expect(signedOut.status).toBe(200);
     expect((await tokenWith(`Bearer ${sessionToken}`)).status).toBe(401);
   });
@@ -87,7 +96,11 @@ describe.each(databaseTargets)('mobile flow without cookies on %s', (target) => 
     expect(((await withoutOrigin.json()) as { code: string }).code).toBe('missing_or_null_origin');
 
     // The service's own URL is always a trusted origin.
-    const withOrigin = await fetch(`${service.url}/api/auth/sign-in/email`, { method: 'POST', headers: { ...headers, origin: service.url }, body });
+    const withOrigin = await fetch(`${service.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { ...headers, origin: service.url },
+      body,
+    });
     expect(withOrigin.status).toBe(200);
     expect(withOrigin.headers.get('set-auth-token')).toEqual(expect.any(String));
   });

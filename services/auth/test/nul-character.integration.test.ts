@@ -16,7 +16,11 @@ describe.each(databaseTargets)('a NUL character in profile fields on %s', (targe
 
   it.each(['name', 'image'])('answers update-user with a NUL in %s with 400 naming the field', async (field) => {
     const user = await service.signUp();
-    const answer = await postJson(`${service.url}/api/auth/update-user`, { [field]: 'SECRET-VALUE\u0000x' }, { authorization: `Bearer ${user.sessionToken}` });
+    const answer = await postJson(
+      `${service.url}/api/auth/update-user`,
+      { [field]: 'SECRET-VALUE\u0000x' },
+      { authorization: `Bearer ${user.sessionToken}` },
+    );
     expect(answer.status).toBe(400);
     const problem = (await answer.json()) as Problem;
     expect(problem.code).toBe(`invalid_${field}`);

@@ -31,7 +31,13 @@ describe('the auth service API description', () => {
     ];
     for (const path of absent) expect(Object.keys(spec.paths)).not.toContain(path);
     expect(spec.paths['/api/auth/get-session']).not.toHaveProperty('post');
-    for (const path of ['/api/auth/sign-up/email', '/api/auth/sign-in/email', '/api/auth/token', '/api/auth/jwks', '/api/auth/oauth2/token']) {
+    for (const path of [
+      '/api/auth/sign-up/email',
+      '/api/auth/sign-in/email',
+      '/api/auth/token',
+      '/api/auth/jwks',
+      '/api/auth/oauth2/token',
+    ]) {
       expect(Object.keys(spec.paths)).toContain(path);
     }
   });
@@ -41,8 +47,14 @@ describe('the auth service API description', () => {
     for (const [path, operations] of Object.entries(spec.paths)) {
       for (const method of Object.keys(operations)) {
         const url = `${service.url}${path.replace(/\{[^}]+\}/g, 'x')}`;
-        const init = method === 'get' ? {} : { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: '{}' };
-        const answer = await nativeFetch(url, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${user.sessionToken}` } });
+        const init =
+          method === 'get'
+            ? {}
+            : { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: '{}' };
+        const answer = await nativeFetch(url, {
+          ...init,
+          headers: { ...(init.headers ?? {}), authorization: `Bearer ${user.sessionToken}` },
+        });
         answers.push(`${method.toUpperCase()} ${path} ${answer.status}`);
       }
     }

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@tessera/config';
@@ -77,7 +77,10 @@ describe('the auth service process', () => {
       // Once the server has taken the first bytes, stop it; send the rest only after it says it is draining.
       setTimeout(() => {
         main.child.kill('SIGTERM');
-        void waitFor(() => main.output().stdout.includes('shutting down')).then(() => outgoing.end(body.slice(10)), reject);
+        void waitFor(() => main.output().stdout.includes('shutting down')).then(
+          () => outgoing.end(body.slice(10)),
+          reject,
+        );
       }, 200);
     });
 

@@ -8,7 +8,11 @@ import { postJson, signIn, startOn, uniqueEmail } from './support/auth-client.ts
 /** NODE_ENV=production as the service sees it: real secrets, rate limiting on, no localhost IP fallback. */
 const production = () => ({ NODE_ENV: 'production', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
 
-function signUp(service: TestAuthService, headers: Record<string, string>, password = 'password-123'): Promise<Response> {
+function signUp(
+  service: TestAuthService,
+  headers: Record<string, string>,
+  password = 'password-123',
+): Promise<Response> {
   return nativeFetch(`${service.url}/api/auth/sign-up/email`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -83,7 +87,9 @@ describe('rate limiting behind a proxy (TRUSTED_PROXY_IP_HEADER=x-forwarded-for)
     const email = uniqueEmail();
     const statuses: number[] = [];
     for (const forged of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) {
-      statuses.push((await signIn(service, email, 'wrong-password-1', { 'x-forwarded-for': `${forged}, 192.0.2.9` })).status);
+      statuses.push(
+        (await signIn(service, email, 'wrong-password-1', { 'x-forwarded-for': `${forged}, 192.0.2.9` })).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
@@ -108,7 +114,11 @@ describe('rate limiting of password checks in production', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      last = await postJson(`${service.url}/api/auth/verify-password`, { password: `wrong-guess-${attempt}` }, { authorization: `Bearer ${user.sessionToken}` });
+      last = await postJson(
+        `${service.url}/api/auth/verify-password`,
+        { password: `wrong-guess-${attempt}` },
+        { authorization: `Bearer ${user.sessionToken}` },
+      );
       statuses.push(last.status);
     }
     expect(statuses).toEqual([400, 400, 400, 429, 429]);

@@ -12,7 +12,9 @@ describe.each(databaseTargets)('response headers of the auth service on %s', (ta
 
   it('sends the JWT from GET /api/auth/token with Cache-Control: no-store', async () => {
     const user = await service.signUp();
-    const answer = await nativeFetch(`${service.url}/api/auth/token`, { headers: { authorization: `Bearer ${user.sessionToken}` } });
+    const answer = await nativeFetch(`${service.url}/api/auth/token`, {
+      headers: { authorization: `Bearer ${user.sessionToken}` },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('pragma')).toBe('no-cache');
@@ -22,7 +24,10 @@ describe.each(databaseTargets)('response headers of the auth service on %s', (ta
     const answers = [
       await nativeFetch(`${service.url}/api/auth/jwks`),
       await nativeFetch(`${service.url}/api/auth/token`),
-      await postJson(`${service.url}/api/auth/sign-in/email`, { email: 'nobody@example.test', password: 'not-the-password' }),
+      await postJson(`${service.url}/api/auth/sign-in/email`, {
+        email: 'nobody@example.test',
+        password: 'not-the-password',
+      }),
       await nativeFetch(`${service.url}/openapi.json`),
       await nativeFetch(`${service.url}/healthz`),
       await nativeFetch(`${service.url}/no-such-route`),

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@tessera/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RevocationEntry, RevocationsBody } from '../src/revocations/index.ts';
 import { createOAuthClientStore } from '../src/client-credentials/index.ts';
+import type { RevocationEntry, RevocationsBody } from '../src/revocations/index.ts';
 import { nativeFetch, startTestAuthService, type TestAuthService, type TestUser } from '../src/testing.ts';
 import { databaseTargets, postJson, signIn, startOn } from './support/auth-client.ts';
 
@@ -13,7 +13,11 @@ function sidOf(jwt: string): string {
   return payload.sid;
 }
 
-async function revocations(service: TestAuthService, query = '', headers: Record<string, string> = {}): Promise<Response> {
+async function revocations(
+  service: TestAuthService,
+  query = '',
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return nativeFetch(`${service.url}/api/auth/revocations${query}`, { headers });
 }
 
@@ -33,7 +37,8 @@ async function revokedAfter(service: TestAuthService, cursor: string): Promise<R
   return [...answer.revocations];
 }
 
-const sids = (entries: readonly RevocationEntry[]) => entries.flatMap((entry) => ('sid' in entry ? [entry.sid] : [])).sort();
+const sids = (entries: readonly RevocationEntry[]) =>
+  entries.flatMap((entry) => ('sid' in entry ? [entry.sid] : [])).sort();
 
 describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
   let service: TestAuthService;
@@ -72,15 +77,23 @@ describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
     const fourth = await anotherSession(user);
 
     let cursor = await cursorOf(service);
-    await postJson(`${service.url}/api/auth/revoke-session`, { token: second.sessionToken.split('.')[0] }, bearer(user.sessionToken));
+    await postJson(
+      `${service.url}/api/auth/revoke-session`,
+      { token: second.sessionToken.split('.')[0] },
+      bearer(user.sessionToken),
+    );
     expect(sids(await revokedAfter(service, cursor))).toEqual([second.sid]);
 
     cursor = await cursorOf(service);
-    expect((await postJson(`${service.url}/api/auth/revoke-other-sessions`, {}, bearer(third.sessionToken))).status).toBe(200);
+    expect(
+      (await postJson(`${service.url}/api/auth/revoke-other-sessions`, {}, bearer(third.sessionToken))).status,
+    ).toBe(200);
     expect(sids(await revokedAfter(service, cursor))).toEqual([sidOf(user.jwt), fourth.sid].sort());
 
     cursor = await cursorOf(service);
-    expect((await postJson(`${service.url}/api/auth/revoke-sessions`, {}, bearer(third.sessionToken))).status).toBe(200);
+    expect((await postJson(`${service.url}/api/auth/revoke-sessions`, {}, bearer(third.sessionToken))).status).toBe(
+      200,
+    );
     expect(sids(await revokedAfter(service, cursor))).toEqual([third.sid]);
   });
 
@@ -90,7 +103,11 @@ describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
     const cursor = await cursorOf(service);
     const changed = await postJson(
       `${service.url}/api/auth/change-password`,
-      { currentPassword: user.password, newPassword: `pw-${randomBytes(12).toString('base64url')}`, revokeOtherSessions: true },
+      {
+        currentPassword: user.password,
+        newPassword: `pw-${randomBytes(12).toString('base64url')}`,
+        revokeOtherSessions: true,
+      },
       bearer(user.sessionToken),
     );
     expect(changed.status).toBe(200);
@@ -179,7 +196,11 @@ describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
 
   it('answers an empty change with the same cursor when the wait is over', async () => {
     const cursor = await cursorOf(service);
-    expect(await body(await revocations(service, `?after=${cursor}&wait=1`))).toEqual({ cursor, complete: false, revocations: [] });
+    expect(await body(await revocations(service, `?after=${cursor}&wait=1`))).toEqual({
+      cursor,
+      complete: false,
+      revocations: [],
+    });
   });
 
   it('refuses a wait out of range or an unknown parameter with problem+json', async () => {
@@ -192,7 +213,9 @@ describe.each(databaseTargets)('GET /api/auth/revocations on %s', (target) => {
 
   it('is public, and described in /openapi.json', async () => {
     expect((await revocations(service)).status).toBe(200);
-    const document = (await (await nativeFetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, { get?: { security?: unknown } }> };
+    const document = (await (await nativeFetch(`${service.url}/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { security?: unknown } }>;
+    };
     expect(document.paths['/api/auth/revocations']?.get?.security).toEqual([]);
   });
 });
@@ -215,7 +238,7 @@ describe.runIf(databaseTargets.includes('postgres'))('two auth replicas on one P
     await database?.drop();
   });
 
-  it("delivers a sign-out on replica A to a follower of replica B", async () => {
+  it('delivers a sign-out on replica A to a follower of replica B', async () => {
     const user = await replicaA.signUp();
     const cursor = await cursorOf(replicaB);
     const following = revokedAfter(replicaB, cursor);

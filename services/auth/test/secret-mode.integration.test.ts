@@ -24,7 +24,13 @@ describe.each(databaseTargets)('JWT_MODE=secret on %s', (target) => {
       issuer: service.url,
       audience: 'tessera',
     });
-    expect(payload).toMatchObject({ sub: user.userId, user_id: user.userId, email: user.email, name: 'Grace', sid: expect.any(String) });
+    expect(payload).toMatchObject({
+      sub: user.userId,
+      user_id: user.userId,
+      email: user.email,
+      name: 'Grace',
+      sid: expect.any(String),
+    });
     expect(payload.exp! - payload.iat!).toBe(300);
   });
 
@@ -36,8 +42,14 @@ describe.each(databaseTargets)('JWT_MODE=secret on %s', (target) => {
   });
 
   it('signs service tokens through the same path', async () => {
-    const token = await service.service.signAccessToken({ sub: 'client:worker', scope: 'tasks:read' }, { audience: 'tasks', expiresInSeconds: 60 });
-    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(jwtSecret), { issuer: service.url, audience: 'tasks' });
+    const token = await service.service.signAccessToken(
+      { sub: 'client:worker', scope: 'tasks:read' },
+      { audience: 'tasks', expiresInSeconds: 60 },
+    );
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(jwtSecret), {
+      issuer: service.url,
+      audience: 'tasks',
+    });
     expect(protectedHeader.alg).toBe('HS256');
     expect(payload.exp! - payload.iat!).toBe(60);
   });
@@ -56,7 +68,10 @@ describe.each(databaseTargets)('JWT_MODE=secret on %s', (target) => {
   });
 
   it('leaves jwks_uri out of the discovery document and names HS256', async () => {
-    const document = (await (await fetch(`${service.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const document = (await (await fetch(`${service.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(document).not.toHaveProperty('jwks_uri');
     expect(document.access_token_signing_alg_values_supported).toEqual(['HS256']);
   });
@@ -76,11 +91,15 @@ describe('JWT_MODE=secret refuses to start', () => {
   }
 
   it('when JWT_SECRET is under 32 bytes', () => {
-    expect(problemsOf({ JWT_SECRET: 'x1'.repeat(15) })).toEqual([{ variable: 'JWT_SECRET', message: 'must be at least 32 bytes' }]);
+    expect(problemsOf({ JWT_SECRET: 'x1'.repeat(15) })).toEqual([
+      { variable: 'JWT_SECRET', message: 'must be at least 32 bytes' },
+    ]);
   });
 
   it('when JWT_SECRET equals BETTER_AUTH_SECRET', () => {
-    expect(problemsOf({ JWT_SECRET: betterAuthSecret })).toEqual([{ variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' }]);
+    expect(problemsOf({ JWT_SECRET: betterAuthSecret })).toEqual([
+      { variable: 'JWT_SECRET', message: 'must differ from BETTER_AUTH_SECRET' },
+    ]);
   });
 
   it('when JWT_SECRET is missing', () => {
@@ -88,6 +107,8 @@ describe('JWT_MODE=secret refuses to start', () => {
   });
 
   it('through the test harness too, before listening', async () => {
-    await expect(startTestAuthService({ JWT_MODE: 'secret', JWT_SECRET: 'short-secret' })).rejects.toMatchObject({ code: 'config_invalid' });
+    await expect(startTestAuthService({ JWT_MODE: 'secret', JWT_SECRET: 'short-secret' })).rejects.toMatchObject({
+      code: 'config_invalid',
+    });
   });
 });

@@ -42,7 +42,11 @@ describe('service routes', () => {
   it('describes its API at /openapi.json, with Better Auth routes under /api/auth, and serves /docs', async () => {
     const answer = await fetch(`${service.url}/openapi.json`);
     expect(answer.status).toBe(200);
-    const document = (await answer.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, unknown> };
+    const document = (await answer.json()) as {
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<string, unknown>;
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(document.servers).toEqual([{ url: service.url }]);
     expect(Object.keys(document.paths)).toEqual(
@@ -63,7 +67,10 @@ describe('service routes', () => {
 
   it('puts every JWT_AUDIENCE entry into an array aud claim of user tokens', async () => {
     const { jwt } = await service.signUp();
-    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), { audience: 'billing', issuer: service.url });
+    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), {
+      audience: 'billing',
+      issuer: service.url,
+    });
     expect(payload.aud).toEqual(['tasks', 'billing']);
   });
 
@@ -79,10 +86,14 @@ describe('service routes', () => {
     });
     expect(answer.status).toBe(200);
     const { access_token: accessToken } = (await answer.json()) as { access_token: string };
-    const { payload, protectedHeader } = await jwtVerify(accessToken, createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)), {
-      issuer: service.url,
-      audience: 'tasks',
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      accessToken,
+      createRemoteJWKSet(new URL(`${service.url}/api/auth/jwks`)),
+      {
+        issuer: service.url,
+        audience: 'tasks',
+      },
+    );
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload.sub).toBe(`client:${client.clientId}`);
     expect(payload.scope).toBe('tasks:read');
@@ -92,7 +103,11 @@ describe('service routes', () => {
 
 describe('signing keys at start', () => {
   it('exist before the service listens, so the first JWKS fetch and the first token agree', async () => {
-    const config = loadAuthConfig({ NODE_ENV: 'test', AUTH_DATABASE_URL: 'memory://', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
+    const config = loadAuthConfig({
+      NODE_ENV: 'test',
+      AUTH_DATABASE_URL: 'memory://',
+      BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+    });
     const service = await createAuthService(config, { logger: createLogger({ service: 'auth', level: 'silent' }) });
     try {
       const keys = await service.database.db.select().from(jwks);

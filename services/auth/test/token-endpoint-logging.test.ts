@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger } from '@tessera/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthService, type AuthService } from '../src/app.ts';
+import { type AuthService, createAuthService } from '../src/app.ts';
 import { createOAuthClientStore } from '../src/client-credentials/index.ts';
 import { loadAuthConfig } from '../src/config.ts';
 
@@ -19,8 +19,14 @@ describe('token endpoint logs', () => {
         done();
       },
     });
-    const config = loadAuthConfig({ NODE_ENV: 'test', AUTH_DATABASE_URL: 'memory://', BETTER_AUTH_SECRET: randomBytes(32).toString('base64url') });
-    service = await createAuthService(config, { logger: createLogger({ service: 'auth', level: 'info', destination }) });
+    const config = loadAuthConfig({
+      NODE_ENV: 'test',
+      AUTH_DATABASE_URL: 'memory://',
+      BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+    });
+    service = await createAuthService(config, {
+      logger: createLogger({ service: 'auth', level: 'info', destination }),
+    });
   });
   afterAll(() => service?.close());
 
@@ -38,13 +44,19 @@ describe('token endpoint logs', () => {
   }
 
   it('names a client id of the issued shape on a failed authentication', async () => {
-    const { clientId } = await createOAuthClientStore(service.database.db).create({ name: 'logged', scopes: ['tasks:read'] });
+    const { clientId } = await createOAuthClientStore(service.database.db).create({
+      name: 'logged',
+      scopes: ['tasks:read'],
+    });
     expect((await tokenRequest(clientId, 'wrong-secret')).status).toBe(401);
     expect(lines.find((line) => line.includes('client authentication failed'))).toContain(clientId);
   });
 
   it('never logs what a caller put in the id slot when it is not a client id (a swapped secret, say)', async () => {
-    const { clientId, clientSecret } = await createOAuthClientStore(service.database.db).create({ name: 'swapped', scopes: ['tasks:read'] });
+    const { clientId, clientSecret } = await createOAuthClientStore(service.database.db).create({
+      name: 'swapped',
+      scopes: ['tasks:read'],
+    });
     lines.length = 0;
     expect((await tokenRequest(clientSecret, clientId)).status).toBe(401);
     const logged = lines.join('');

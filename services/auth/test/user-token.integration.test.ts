@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestAuthService } from '../src/testing.ts';
 import { databaseTargets, postJson, sessionCookieOf, signIn, startOn } from './support/auth-client.ts';
 
@@ -10,7 +10,12 @@ describe.each(databaseTargets)('user tokens on %s', (target) => {
     let service: TestAuthService;
 
     beforeAll(async () => {
-      service = await startOn(target, { JWT_ALG: alg, JWT_TTL: '10m', JWT_AUDIENCE: 'tasks', AUTH_ISSUER: 'https://issuer.example.test' });
+      service = await startOn(target, {
+        JWT_ALG: alg,
+        JWT_TTL: '10m',
+        JWT_AUDIENCE: 'tasks',
+        AUTH_ISSUER: 'https://issuer.example.test',
+      });
     });
     afterAll(() => service?.close());
 
@@ -19,7 +24,9 @@ describe.each(databaseTargets)('user tokens on %s', (target) => {
       const signedIn = await signIn(service, user.email, user.password);
       expect(signedIn.status).toBe(200);
 
-      const tokenResponse = await fetch(`${service.url}/api/auth/token`, { headers: { cookie: sessionCookieOf(signedIn) } });
+      const tokenResponse = await fetch(`${service.url}/api/auth/token`, {
+        headers: { cookie: sessionCookieOf(signedIn) },
+      });
       expect(tokenResponse.status).toBe(200);
       const { token } = (await tokenResponse.json()) as { token: string };
 
@@ -52,10 +59,16 @@ describe.each(databaseTargets)('user tokens on %s', (target) => {
 
     it('stops issuing JWTs for a session once it is signed out', async () => {
       const user = await service.signUp();
-      const signedOut = await postJson(`${service.url}/api/auth/sign-out`, {}, { authorization: `Bearer ${user.sessionToken}` });
+      const signedOut = await postJson(
+        `${service.url}/api/auth/sign-out`,
+        {},
+        { authorization: `Bearer ${user.sessionToken}` },
+      );
       expect(signedOut.status).toBe(200);
 
-      const refused = await fetch(`${service.url}/api/auth/token`, { headers: { authorization: `Bearer ${user.sessionToken}` } });
+      const refused = await fetch(`${service.url}/api/auth/token`, {
+        headers: { authorization: `Bearer ${user.sessionToken}` },
+      });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(((await refused.json()) as { code: string }).code).toBe('unauthorized');
@@ -68,10 +81,16 @@ describe.each(databaseTargets)('user tokens on %s', (target) => {
       const otherSessionToken = ((await other.json()) as { token: string }).token;
       expect(await service.getJwt(otherToken)).toEqual(expect.any(String));
 
-      const revoked = await postJson(`${service.url}/api/auth/revoke-session`, { token: otherSessionToken }, { authorization: `Bearer ${user.sessionToken}` });
+      const revoked = await postJson(
+        `${service.url}/api/auth/revoke-session`,
+        { token: otherSessionToken },
+        { authorization: `Bearer ${user.sessionToken}` },
+      );
       expect(revoked.status).toBe(200);
 
-      const refused = await fetch(`${service.url}/api/auth/token`, { headers: { authorization: `Bearer ${otherToken}` } });
+      const refused = await fetch(`${service.url}/api/auth/token`, {
+        headers: { authorization: `Bearer ${otherToken}` },
+      });
       expect(refused.status).toBe(401);
       // The revoking session itself is untouched.
       expect(await service.getJwt(user.sessionToken)).toEqual(expect.any(String));

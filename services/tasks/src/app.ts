@@ -1,12 +1,12 @@
 import { bearerAuth, createVerifier, type GuardVariables, type RevocationStatus, type Verifier } from '@tessera/guard';
-import { apiDocs, createApp, createLogger, createMetrics, withProblemExamples, type Logger } from '@tessera/server';
+import { apiDocs, createApp, createLogger, createMetrics, type Logger, withProblemExamples } from '@tessera/server';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { TasksConfig } from './config.ts';
 import { openTasksDatabaseFor, type TasksDatabase } from './db/database.ts';
 import { logJwksFetchError } from './keys/jwks-fetch-error.ts';
-import { createTasksApi } from './tasks-api.ts';
 import { TaskRepository, type TaskRepositoryOptions } from './tasks/task-repository.ts';
+import { createTasksApi } from './tasks-api.ts';
 
 /** Options of {@link createTasksService}; everything else comes from the config. */
 export type TasksServiceOptions = {
@@ -59,9 +59,15 @@ export function createTasksVerifier(config: TasksConfig, logger: Logger): Verifi
   const revocations =
     config.revocationsUrl === undefined
       ? {}
-      : { revocations: { url: config.revocationsUrl, onError: (error: Error) => logger.warn({ err: { message: error.message } }, 'revocation list') } };
+      : {
+          revocations: {
+            url: config.revocationsUrl,
+            onError: (error: Error) => logger.warn({ err: { message: error.message } }, 'revocation list'),
+          },
+        };
   const common = { issuer: config.issuer, audience: config.audience, cache, ...revocations };
-  if (config.verification.mode === 'secret') return createVerifier({ ...common, secret: config.verification.secret, algorithms: ['HS256'] });
+  if (config.verification.mode === 'secret')
+    return createVerifier({ ...common, secret: config.verification.secret, algorithms: ['HS256'] });
   return createVerifier({
     ...common,
     algorithms: jwksAlgorithms,
@@ -118,13 +124,26 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
+    description:
+      'A user JWT from the auth service (`GET /api/auth/token`) or a service token (client-credentials grant).',
   });
-  const routes = app.route('/', createTasksApi({ tasksFor: (subject) => TaskRepository.forSubject(database, subject, repositoryOptions), authenticate }));
-  const info = { title: 'Tessera tasks API', version: '1.0.0', description: 'The reference resource service: every query bound to the token subject.' };
+  const routes = app.route(
+    '/',
+    createTasksApi({
+      tasksFor: (subject) => TaskRepository.forSubject(database, subject, repositoryOptions),
+      authenticate,
+    }),
+  );
+  const info = {
+    title: 'Tessera tasks API',
+    version: '1.0.0',
+    description: 'The reference resource service: every query bound to the token subject.',
+  };
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   // Built on first use, with each error response's example showing its own status.
-  app.get('/openapi.json', (c) => c.json((document ??= withProblemExamples(app.getOpenAPI31Document({ openapi: '3.1.0', info })))));
+  app.get('/openapi.json', (c) =>
+    c.json((document ??= withProblemExamples(app.getOpenAPI31Document({ openapi: '3.1.0', info })))),
+  );
   app.route('/', apiDocs({ title: 'Tessera tasks API' }));
   return routes;
 }
@@ -133,11 +152,17 @@ function buildApp({ config, database, logger, authenticate, verifier, repository
  * Opens the database (applying migrations), builds the verifier and the app. Nothing listens yet, so a
  * test can use `app.request()` or hand the app to `serve()`.
  */
-export async function createTasksService(config: TasksConfig, options: TasksServiceOptions = {}): Promise<TasksService> {
+export async function createTasksService(
+  config: TasksConfig,
+  options: TasksServiceOptions = {},
+): Promise<TasksService> {
   const logger = options.logger ?? createLogger({ service: 'tasks', level: config.logLevel });
   const { statementTimeoutMs = 5_000, deadlineMs } = options.databaseLimits ?? {};
   // A transaction that idles as long as a statement may run is stuck in the service: Postgres ends it and rolls it back.
-  const database = await openTasksDatabaseFor(config, { statementTimeoutMs, idleInTransactionTimeoutMs: statementTimeoutMs });
+  const database = await openTasksDatabaseFor(config, {
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs: statementTimeoutMs,
+  });
   let verifier: Verifier | undefined;
   let authenticate = options.authenticate;
   try {
@@ -150,7 +175,14 @@ export async function createTasksService(config: TasksConfig, options: TasksServ
     await database.close();
     throw error;
   }
-  const app = buildApp({ config, database, logger, authenticate, verifier, repositoryOptions: deadlineMs === undefined ? {} : { deadlineMs } });
+  const app = buildApp({
+    config,
+    database,
+    logger,
+    authenticate,
+    verifier,
+    repositoryOptions: deadlineMs === undefined ? {} : { deadlineMs },
+  });
   let closing: Promise<void> | undefined;
   return {
     app,

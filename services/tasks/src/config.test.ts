@@ -38,7 +38,9 @@ describe('loadTasksConfig', () => {
 
   it('takes the issuer from AUTH_ISSUER when set, else from AUTH_URL', () => {
     expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
-    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'urn:tessera:issuer' }).issuer).toBe('urn:tessera:issuer');
+    expect(loadTasksConfig({ AUTH_URL: 'https://auth.example.com', AUTH_ISSUER: 'urn:tessera:issuer' }).issuer).toBe(
+      'urn:tessera:issuer',
+    );
   });
 
   it('follows AUTH_PORT for the auth URL, the issuer and the JWKS, as the auth service does', () => {
@@ -53,19 +55,28 @@ describe('loadTasksConfig', () => {
   });
 
   it('keeps trusted origins as browsers send them', () => {
-    expect(loadTasksConfig({ TRUSTED_ORIGINS: 'http://localhost:5173/' }).trustedOrigins).toEqual(['http://localhost:5173']);
+    expect(loadTasksConfig({ TRUSTED_ORIGINS: 'http://localhost:5173/' }).trustedOrigins).toEqual([
+      'http://localhost:5173',
+    ]);
   });
 
   it('uses the shared secret in secret mode', () => {
-    expect(loadTasksConfig({ JWT_MODE: 'secret', JWT_SECRET: secret }).verification).toEqual({ mode: 'secret', secret });
+    expect(loadTasksConfig({ JWT_MODE: 'secret', JWT_SECRET: secret }).verification).toEqual({
+      mode: 'secret',
+      secret,
+    });
   });
 
   it('requires JWT_SECRET in secret mode', () => {
-    expect(problemsOf({ JWT_MODE: 'secret' })).toEqual([{ variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' }]);
+    expect(problemsOf({ JWT_MODE: 'secret' })).toEqual([
+      { variable: 'JWT_SECRET', message: 'required when JWT_MODE=secret' },
+    ]);
   });
 
   it('refuses a JWT_SECRET shorter than 32 bytes', () => {
-    expect(problemsOf({ JWT_MODE: 'secret', JWT_SECRET: 'short-but-not-a-placeholder' }).map((problem) => problem.variable)).toEqual(['JWT_SECRET']);
+    expect(
+      problemsOf({ JWT_MODE: 'secret', JWT_SECRET: 'short-but-not-a-placeholder' }).map((problem) => problem.variable),
+    ).toEqual(['JWT_SECRET']);
   });
 
   it('refuses to start when JWT_SECRET equals BETTER_AUTH_SECRET', () => {
@@ -75,12 +86,20 @@ describe('loadTasksConfig', () => {
   });
 
   it('lists every bad variable at once', () => {
-    const variables = problemsOf({ TASKS_PORT: 'x', JWT_MODE: 'hmac', AUTH_URL: 'ftp://nope', TASKS_TOKEN_CACHE: 'maybe' }).map((problem) => problem.variable);
+    const variables = problemsOf({
+      TASKS_PORT: 'x',
+      JWT_MODE: 'hmac',
+      AUTH_URL: 'ftp://nope',
+      TASKS_TOKEN_CACHE: 'maybe',
+    }).map((problem) => problem.variable);
     expect(variables.sort()).toEqual(['AUTH_URL', 'JWT_MODE', 'TASKS_PORT', 'TASKS_TOKEN_CACHE']);
   });
 
   it('reads TRUSTED_ORIGINS as a comma list and the cache switch', () => {
-    const config = loadTasksConfig({ TRUSTED_ORIGINS: 'https://a.example, https://b.example', TASKS_TOKEN_CACHE: 'off' });
+    const config = loadTasksConfig({
+      TRUSTED_ORIGINS: 'https://a.example, https://b.example',
+      TASKS_TOKEN_CACHE: 'off',
+    });
     expect(config.trustedOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.tokenCache).toBe(false);
   });

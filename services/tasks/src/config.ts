@@ -1,4 +1,11 @@
-import { countSchema, databaseUrlSchema, loadServiceEnv, portSchema, type EnvSource, type SharedSettings } from '@tessera/config';
+import {
+  countSchema,
+  databaseUrlSchema,
+  type EnvSource,
+  loadServiceEnv,
+  portSchema,
+  type SharedSettings,
+} from '@tessera/config';
 import { z } from 'zod';
 
 /** The tasks service's own variables; the shared ones (`AUTH_URL`, `JWT_*`, …) come from `@tessera/config`. */
@@ -58,7 +65,8 @@ export function loadTasksConfig(source: EnvSource = process.env): TasksConfig {
     authUrl: shared.authUrl,
     issuer: shared.issuer,
     audience: shared.audience,
-    verification: shared.jwt.mode === 'secret' ? shared.jwt : { mode: 'jwks', jwksUrl: `${shared.authUrl}/api/auth/jwks` },
+    verification:
+      shared.jwt.mode === 'secret' ? shared.jwt : { mode: 'jwks', jwksUrl: `${shared.authUrl}/api/auth/jwks` },
     databaseUrl: env.TASKS_DATABASE_URL,
     poolMax: env.TASKS_DATABASE_POOL_MAX,
     dataDir: shared.dataDir,

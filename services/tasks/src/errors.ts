@@ -1,7 +1,7 @@
+import { DatabaseUnavailableError } from '@tessera/db';
 import { bearerChallenge } from '@tessera/guard';
 import { HttpProblem, problemJson, type ServerVariables } from '@tessera/server';
 import type { Context } from 'hono';
-import { DatabaseUnavailableError } from '@tessera/db';
 
 /** Seconds a client should wait before retrying after a database fault. */
 const databaseRetryAfterSeconds = 5;
@@ -27,7 +27,11 @@ function databaseUnavailable(): HttpProblem {
 
 /** 403 for a user token naming another user in `/v1/users/:userId/tasks`. */
 export function otherUserForbidden(): HttpProblem {
-  return new HttpProblem({ status: 403, code: 'forbidden', detail: "A user token may only reach the caller's own tasks" });
+  return new HttpProblem({
+    status: 403,
+    code: 'forbidden',
+    detail: "A user token may only reach the caller's own tasks",
+  });
 }
 
 /** 403 for a service token on a route whose subject would be the caller: a service has no tasks of its own. */
@@ -56,7 +60,10 @@ export function insufficientScope(scope: string): HttpProblem {
  */
 export function answerDatabaseFaults<E extends { Variables: ServerVariables }>(error: Error, c: Context<E>): Response {
   if (!(error instanceof DatabaseUnavailableError)) throw error;
-  c.get('log').warn({ err: { code: error.code, message: error.message, cause: describeCause(error.cause) } }, 'database unavailable');
+  c.get('log').warn(
+    { err: { code: error.code, message: error.message, cause: describeCause(error.cause) } },
+    'database unavailable',
+  );
   return problemJson(c, databaseUnavailable());
 }
 

@@ -7,5 +7,10 @@ startService({
   name: 'tasks',
   loadConfig: loadTasksConfig,
   create: createTasksService,
-  describe: (config, service) => ({ database: service.database.kind, jwtMode: config.verification.mode, issuer: config.issuer, audience: config.audience }),
+  describe: (config, service) => ({
+    database: service.database.kind,
+    jwtMode: config.verification.mode,
+    issuer: config.issuer,
+    audience: config.audience,
+  }),
 });

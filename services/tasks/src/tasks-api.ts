@@ -11,7 +11,7 @@ import {
   listUserTasksRoute,
   updateTaskRoute,
 } from './routes/task-routes.ts';
-import { namedSubject, ownSubject, type CallerSubject, type TaskAccess } from './tasks/caller-subject.ts';
+import { type CallerSubject, namedSubject, ownSubject, type TaskAccess } from './tasks/caller-subject.ts';
 import type { TaskRepository } from './tasks/task-repository.ts';
 import { isTaskId } from './tasks/task-schemas.ts';
 
@@ -44,10 +44,12 @@ export function createTasksApi({ tasksFor, authenticate }: TasksApiOptions) {
     const audit = { clientId: principal.clientId, userId, access, method: c.req.method, route: c.req.routePath };
     try {
       const caller = namedSubject(principal, userId, access);
-      if (caller.onBehalfOf !== undefined) c.var.log.info({ event: 'service_access', ...audit }, 'service token accessed user tasks');
+      if (caller.onBehalfOf !== undefined)
+        c.var.log.info({ event: 'service_access', ...audit }, 'service token accessed user tasks');
       return caller;
     } catch (error) {
-      if (principal.kind === 'service') c.var.log.warn({ event: 'service_access_denied', ...audit }, 'service token refused on user tasks');
+      if (principal.kind === 'service')
+        c.var.log.warn({ event: 'service_access_denied', ...audit }, 'service token refused on user tasks');
       throw error;
     }
   };

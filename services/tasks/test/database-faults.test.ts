@@ -1,9 +1,9 @@
 import { testDatabaseTargets } from '@tessera/db/testing';
+import { startTcpProxy, type TcpProxy } from '@tessera/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskPage } from '../src/tasks/task.ts';
 import { createTask } from './support/fixtures.ts';
 import { startTasksStack, type TasksStack } from './support/tasks-stack.ts';
-import { startTcpProxy, type TcpProxy } from '@tessera/server/testing';
 
 /** Checks the 503 every database fault must answer: problem+json, `database_unavailable`, `Retry-After`. */
 async function expectDatabaseUnavailable(response: Response): Promise<void> {
@@ -44,22 +44,30 @@ describe.skipIf(!testDatabaseTargets().includes('postgres'))('Postgres outage an
     await proxy?.close();
   });
 
-  const titles = async () => ((await (await stack.call('/v1/tasks', { token: user.jwt })).json()) as TaskPage).items.map((task) => task.title);
+  const titles = async () =>
+    ((await (await stack.call('/v1/tasks', { token: user.jwt })).json()) as TaskPage).items.map((task) => task.title);
 
   it('answers 503 database_unavailable with Retry-After while the database is gone, for reads and writes', async () => {
     await proxy.cut();
     await expectDatabaseUnavailable(await stack.call('/v1/tasks', { token: user.jwt }));
-    await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'during the outage' } }));
+    await expectDatabaseUnavailable(
+      await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'during the outage' } }),
+    );
     const ready = await stack.call('/readyz');
     expect(ready.status).toBe(503);
     expect(ready.headers.get('retry-after')).toBe('5');
     // The keys are still there; the database is what is missing, and /readyz says so.
-    expect(await ready.json()).toMatchObject({ code: 'not_ready', checks: { database: expect.stringMatching(/^(failed|timeout)$/), keys: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      code: 'not_ready',
+      checks: { database: expect.stringMatching(/^(failed|timeout)$/), keys: 'ok' },
+    });
   });
 
   it('recovers by itself when the database returns, with nothing half-written', async () => {
     await proxy.restore();
-    await expect.poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 })
+      .toBe(200);
     expect(await titles()).toEqual(['before the outage']);
     const ready = await stack.call('/readyz');
     expect(ready.status).toBe(200);
@@ -78,9 +86,13 @@ describe.skipIf(!testDatabaseTargets().includes('postgres'))('Postgres outage an
       insertSent = chunk.includes('lost before its end');
       return false;
     });
-    await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'lost before its end' } }));
+    await expectDatabaseUnavailable(
+      await stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'lost before its end' } }),
+    );
     expect(insertSent).toBe(true);
-    await expect.poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 })
+      .toBe(200);
     expect(await titles()).toEqual(['before the outage', 'after the outage']);
   });
 
@@ -92,7 +104,9 @@ describe.skipIf(!testDatabaseTargets().includes('postgres'))('Postgres outage an
     // Connections that saw the stall may hold half a conversation: drop them as a real failover would.
     await proxy.cut();
     await proxy.restore();
-    await expect.poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(async () => (await stack.call('/v1/tasks', { token: user.jwt })).status, { timeout: 10_000, interval: 200 })
+      .toBe(200);
     expect(await titles()).toEqual(['before the outage', 'after the outage']);
   });
 });
@@ -114,7 +128,9 @@ describe('embedded PGlite closed', () => {
   it('answers 503 database_unavailable, not 500, once the embedded database is gone', async () => {
     await stack.tasks.database.close();
     await expectDatabaseUnavailable(await stack.call('/v1/tasks', { token: jwt }));
-    await expectDatabaseUnavailable(await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'lost' } }));
+    await expectDatabaseUnavailable(
+      await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'lost' } }),
+    );
     const ready = await stack.call('/readyz');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ code: 'not_ready', checks: { database: 'failed', keys: 'ok' } });

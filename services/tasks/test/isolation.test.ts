@@ -21,12 +21,16 @@ describe.each(testDatabaseTargets())('isolation between users on %s', (target) =
     users = await Promise.all(
       signedUp.map(async (user, index) => ({
         ...user,
-        tasks: await inBatches(Array.from({ length: tasksPerUser }, (_, n) => n), 5, (n) =>
-          createTask(stack, user.jwt, { title: `user ${index} task ${n}`, description: 'private' }),
+        tasks: await inBatches(
+          Array.from({ length: tasksPerUser }, (_, n) => n),
+          5,
+          (n) => createTask(stack, user.jwt, { title: `user ${index} task ${n}`, description: 'private' }),
         ),
       })),
     );
-    before = new Map(await Promise.all(users.map(async (user) => [user.userId, await listAll(stack, user.jwt)] as const)));
+    before = new Map(
+      await Promise.all(users.map(async (user) => [user.userId, await listAll(stack, user.jwt)] as const)),
+    );
   });
 
   afterAll(async () => {
@@ -35,7 +39,12 @@ describe.each(testDatabaseTargets())('isolation between users on %s', (target) =
 
   it('starts with 5 tasks per user, each listing only its own', () => {
     for (const user of users) {
-      expect(before.get(user.userId)?.map((task) => task.id).sort()).toEqual(user.tasks.map((task) => task.id).sort());
+      expect(
+        before
+          .get(user.userId)
+          ?.map((task) => task.id)
+          .sort(),
+      ).toEqual(user.tasks.map((task) => task.id).sort());
     }
   });
 
@@ -46,7 +55,11 @@ describe.each(testDatabaseTargets())('isolation between users on %s', (target) =
       const answers: number[] = [];
       for (const task of victimOf(index).tasks) {
         for (const [method, body] of [['GET'], ['PATCH', { title: 'taken over' }], ['DELETE']] as const) {
-          const response = await stack.call(`/v1/tasks/${task.id}`, { method, token: user.jwt, ...(body ? { body } : {}) });
+          const response = await stack.call(`/v1/tasks/${task.id}`, {
+            method,
+            token: user.jwt,
+            ...(body ? { body } : {}),
+          });
           answers.push(response.status);
           expect(await response.json()).toEqual(missingBody);
         }
@@ -83,7 +96,9 @@ describe.each(testDatabaseTargets())('isolation between users on %s', (target) =
     for (const id of ['me', user.userId]) {
       const response = await stack.call(`/v1/users/${id}/tasks`, { token: user.jwt });
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { items: Task[] }).items.map((task) => task.id).sort()).toEqual(user.tasks.map((task) => task.id).sort());
+      expect(((await response.json()) as { items: Task[] }).items.map((task) => task.id).sort()).toEqual(
+        user.tasks.map((task) => task.id).sort(),
+      );
     }
   });
 
@@ -92,8 +107,16 @@ describe.each(testDatabaseTargets())('isolation between users on %s', (target) =
       const victim = victimOf(index);
       const attempts = [
         stack.call('/v1/tasks', { method: 'POST', token: user.jwt, body: { title: 'planted', userId: victim.userId } }),
-        stack.call('/v1/users/me/tasks', { method: 'POST', token: user.jwt, body: { title: 'planted', userId: victim.userId } }),
-        stack.call(`/v1/tasks/${user.tasks[0]?.id}`, { method: 'PATCH', token: user.jwt, body: { userId: victim.userId } }),
+        stack.call('/v1/users/me/tasks', {
+          method: 'POST',
+          token: user.jwt,
+          body: { title: 'planted', userId: victim.userId },
+        }),
+        stack.call(`/v1/tasks/${user.tasks[0]?.id}`, {
+          method: 'PATCH',
+          token: user.jwt,
+          body: { userId: victim.userId },
+        }),
       ];
       for (const response of await Promise.all(attempts)) {
         expect(response.status).toBe(400);

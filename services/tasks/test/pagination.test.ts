@@ -20,8 +20,10 @@ describe.each(testDatabaseTargets())('keyset pagination on %s', (target) => {
     stack = await startTasksStack({ target });
     user = await stack.auth.signUp();
     client = hc<TasksApp>(stack.url, { headers: { authorization: `Bearer ${user.jwt}` } });
-    created = await inBatches(Array.from({ length: total }, (_, n) => n), 10, (n) =>
-      createTask(stack, user.jwt, { title: `task ${n}`, status: statuses[n % 3] }),
+    created = await inBatches(
+      Array.from({ length: total }, (_, n) => n),
+      10,
+      (n) => createTask(stack, user.jwt, { title: `task ${n}`, status: statuses[n % 3] }),
     );
   });
 
@@ -35,7 +37,9 @@ describe.each(testDatabaseTargets())('keyset pagination on %s', (target) => {
     let pages = 0;
     let midWalk: Task | undefined;
     do {
-      const response = await client.v1.tasks.$get({ query: { limit: '40', ...(cursor === undefined ? {} : { cursor }) } });
+      const response = await client.v1.tasks.$get({
+        query: { limit: '40', ...(cursor === undefined ? {} : { cursor }) },
+      });
       expect(response.status).toBe(200);
       if (response.status !== 200) break;
       const page = await response.json();
@@ -57,7 +61,9 @@ describe.each(testDatabaseTargets())('keyset pagination on %s', (target) => {
   it('orders by createdAt, then id', async () => {
     const response = await client.v1.tasks.$get({ query: { limit: '200' } });
     const { items } = (await response.json()) as { items: Task[] };
-    const sorted = [...items].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+    const sorted = [...items].sort((a, b) =>
+      a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+    );
     expect(items.map((task) => task.id)).toEqual(sorted.map((task) => task.id));
   });
 
@@ -73,13 +79,20 @@ describe.each(testDatabaseTargets())('keyset pagination on %s', (target) => {
     const done: Task[] = [];
     let cursor: string | undefined;
     do {
-      const response = await client.v1.tasks.$get({ query: { status: 'done', limit: '60', ...(cursor === undefined ? {} : { cursor }) } });
+      const response = await client.v1.tasks.$get({
+        query: { status: 'done', limit: '60', ...(cursor === undefined ? {} : { cursor }) },
+      });
       const page = (await response.json()) as { items: Task[]; nextCursor: string | null };
       done.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
     expect(done.every((task) => task.status === 'done')).toBe(true);
-    expect(done.map((task) => task.id).sort()).toEqual(created.filter((task) => task.status === 'done').map((task) => task.id).sort());
+    expect(done.map((task) => task.id).sort()).toEqual(
+      created
+        .filter((task) => task.status === 'done')
+        .map((task) => task.id)
+        .sort(),
+    );
   });
 
   it('answers nextCursor null on the last page', async () => {

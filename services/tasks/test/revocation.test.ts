@@ -1,5 +1,5 @@
 import { nativeFetch } from '@tessera/auth/testing';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceToken, startTasksStack, type TasksStack } from './support/tasks-stack.ts';
 
@@ -25,64 +25,75 @@ async function msUntilRevoked(stack: TasksStack, path: string, token: string, si
   }
 }
 
-describe.each(testDatabaseTargets())('revoked tokens stop working at the tasks service (auth and tasks on %s)', (target) => {
-  let stack: TasksStack;
-  let authDatabase: TestDatabase | undefined;
+describe.each(testDatabaseTargets())(
+  'revoked tokens stop working at the tasks service (auth and tasks on %s)',
+  (target) => {
+    let stack: TasksStack;
+    let authDatabase: TestDatabase | undefined;
 
-  beforeAll(async () => {
-    authDatabase = target === 'postgres' ? await createTestDatabase() : undefined;
-    stack = await startTasksStack({ target, env: authDatabase === undefined ? {} : { AUTH_DATABASE_URL: authDatabase.url } });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await authDatabase?.drop();
-  });
-
-  it('refuses the JWT of a signed-out session within a second, also from the verified-token cache', async () => {
-    const user = await stack.auth.signUp();
-    // Twice: the second answer comes from the verified-token cache, where the revoked token then sits.
-    expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
-    expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
-    const signOut = await nativeFetch(`${stack.auth.url}/api/auth/sign-out`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.sessionToken}` },
-      body: '{}',
+    beforeAll(async () => {
+      authDatabase = target === 'postgres' ? await createTestDatabase() : undefined;
+      stack = await startTasksStack({
+        target,
+        env: authDatabase === undefined ? {} : { AUTH_DATABASE_URL: authDatabase.url },
+      });
     });
-    const returned = performance.now();
-    expect(signOut.status).toBe(200);
-    expect(await msUntilRevoked(stack, '/v1/tasks', user.jwt, returned)).toBeLessThanOrEqual(revocationBoundMs);
-  });
+    afterAll(async () => {
+      await stack?.close();
+      await authDatabase?.drop();
+    });
 
-  it("refuses a deleted user's JWTs within a second", async () => {
-    const user = await stack.auth.signUp();
-    const otherDevice = await stack.auth.getJwt(user.sessionToken);
-    expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
-    const context = await stack.auth.service.auth.$context;
-    await context.internalAdapter.deleteUser(user.userId);
-    const returned = performance.now();
-    expect(await msUntilRevoked(stack, '/v1/tasks', user.jwt, returned)).toBeLessThanOrEqual(revocationBoundMs);
-    expect(await msUntilRevoked(stack, '/v1/tasks', otherDevice, returned)).toBeLessThanOrEqual(5 * revocationBoundMs);
-  });
+    it('refuses the JWT of a signed-out session within a second, also from the verified-token cache', async () => {
+      const user = await stack.auth.signUp();
+      // Twice: the second answer comes from the verified-token cache, where the revoked token then sits.
+      expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
+      expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
+      const signOut = await nativeFetch(`${stack.auth.url}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${user.sessionToken}` },
+        body: '{}',
+      });
+      const returned = performance.now();
+      expect(signOut.status).toBe(200);
+      expect(await msUntilRevoked(stack, '/v1/tasks', user.jwt, returned)).toBeLessThanOrEqual(revocationBoundMs);
+    });
 
-  it("refuses a revoked client's service tokens within a second", async () => {
-    const user = await stack.auth.signUp();
-    const { clientId, token } = await serviceToken(stack.auth, ['tasks:read']);
-    const path = `/v1/users/${user.userId}/tasks`;
-    expect((await stack.call(path, { token })).status).toBe(200);
-    await stack.auth.revokeClient(clientId);
-    const returned = performance.now();
-    expect(await msUntilRevoked(stack, path, token, returned)).toBeLessThanOrEqual(revocationBoundMs);
-  });
+    it("refuses a deleted user's JWTs within a second", async () => {
+      const user = await stack.auth.signUp();
+      const otherDevice = await stack.auth.getJwt(user.sessionToken);
+      expect((await stack.call('/v1/tasks', { token: user.jwt })).status).toBe(200);
+      const context = await stack.auth.service.auth.$context;
+      await context.internalAdapter.deleteUser(user.userId);
+      const returned = performance.now();
+      expect(await msUntilRevoked(stack, '/v1/tasks', user.jwt, returned)).toBeLessThanOrEqual(revocationBoundMs);
+      expect(await msUntilRevoked(stack, '/v1/tasks', otherDevice, returned)).toBeLessThanOrEqual(
+        5 * revocationBoundMs,
+      );
+    });
 
-  it("reports the list's age and size in /readyz", async () => {
-    const response = await stack.call('/readyz');
-    expect(response.status).toBe(200);
-    const ready = (await response.json()) as { checks: Record<string, string>; details: { revocations: { age_seconds: number; entries: number } } };
-    expect(ready.checks.revocations).toBe('ok');
-    expect(ready.details.revocations.age_seconds).toBeGreaterThanOrEqual(0);
-    expect(ready.details.revocations.entries).toBeGreaterThanOrEqual(1);
-  });
-});
+    it("refuses a revoked client's service tokens within a second", async () => {
+      const user = await stack.auth.signUp();
+      const { clientId, token } = await serviceToken(stack.auth, ['tasks:read']);
+      const path = `/v1/users/${user.userId}/tasks`;
+      expect((await stack.call(path, { token })).status).toBe(200);
+      await stack.auth.revokeClient(clientId);
+      const returned = performance.now();
+      expect(await msUntilRevoked(stack, path, token, returned)).toBeLessThanOrEqual(revocationBoundMs);
+    });
+
+    it("reports the list's age and size in /readyz", async () => {
+      const response = await stack.call('/readyz');
+      expect(response.status).toBe(200);
+      const ready = (await response.json()) as {
+        checks: Record<string, string>;
+        details: { revocations: { age_seconds: number; entries: number } };
+      };
+      expect(ready.checks.revocations).toBe('ok');
+      expect(ready.details.revocations.age_seconds).toBeGreaterThanOrEqual(0);
+      expect(ready.details.revocations.entries).toBeGreaterThanOrEqual(1);
+    });
+  },
+);
 
 describe('REVOCATIONS=off', () => {
   let stack: TasksStack;

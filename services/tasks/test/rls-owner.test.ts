@@ -39,7 +39,9 @@ describe.skipIf(serverUrl === undefined)('row-level security for a non-superuser
   it('migrates and serves each subject its own rows', async () => {
     const mine = await TaskRepository.forSubject(database, 'owner-test-a').create({ title: 'a' });
     await TaskRepository.forSubject(database, 'owner-test-b').create({ title: 'b' });
-    const scoped = rowsOf<{ id: string }>(await withSubject(database.db, 'owner-test-a', (tx) => tx.execute(sql`select id from tasks`), tasksScope));
+    const scoped = rowsOf<{ id: string }>(
+      await withSubject(database.db, 'owner-test-a', (tx) => tx.execute(sql`select id from tasks`), tasksScope),
+    );
     expect(scoped.map((row) => row.id)).toEqual([mine.id]);
   });
 
@@ -47,6 +49,10 @@ describe.skipIf(serverUrl === undefined)('row-level security for a non-superuser
     const unscoped = rowsOf<{ count: string }>(await database.db.execute(sql`select count(*) as count from tasks`));
     expect(Number(unscoped[0]?.count)).toBe(0);
     // 42501: the policy refuses the owner's unscoped insert (no app.user_id), not some other error.
-    expect(await failureSqlState(database.db.execute(sql`insert into tasks (user_id, title) values ('owner-test-a', 'forged')`))).toBe('42501');
+    expect(
+      await failureSqlState(
+        database.db.execute(sql`insert into tasks (user_id, title) values ('owner-test-a', 'forged')`),
+      ),
+    ).toBe('42501');
   });
 });

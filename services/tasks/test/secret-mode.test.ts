@@ -18,7 +18,9 @@ describe('JWT_MODE=secret (HS256 shared secret)', () => {
 
   it("accepts the auth service's HS256 user tokens", async () => {
     const user = await stack.auth.signUp();
-    expect(JSON.parse(Buffer.from(user.jwt.split('.')[0] ?? '', 'base64url').toString())).toMatchObject({ alg: 'HS256' });
+    expect(JSON.parse(Buffer.from(user.jwt.split('.')[0] ?? '', 'base64url').toString())).toMatchObject({
+      alg: 'HS256',
+    });
     const task = await createTask(stack, user.jwt, { title: 'signed with the shared secret' });
     expect(task.userId).toBe(user.userId);
   });
@@ -44,6 +46,9 @@ describe('JWT_MODE=secret (HS256 shared secret)', () => {
   });
 
   it('reports ready with the secret as its keys', async () => {
-    expect(await (await stack.call('/readyz')).json()).toMatchObject({ status: 'ready', checks: { database: 'ok', keys: 'ok' } });
+    expect(await (await stack.call('/readyz')).json()).toMatchObject({
+      status: 'ready',
+      checks: { database: 'ok', keys: 'ok' },
+    });
   });
 });

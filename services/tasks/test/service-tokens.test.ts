@@ -94,13 +94,26 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
     const before = stack.logs.length;
     await stack.call(userTasks(), { token: reader.token });
     const entry = stack.logs.slice(before).find((line) => line.event === 'service_access');
-    expect(entry).toMatchObject({ clientId: reader.clientId, userId: user.userId, access: 'read', method: 'GET', route: '/v1/users/:userId/tasks' });
+    expect(entry).toMatchObject({
+      clientId: reader.clientId,
+      userId: user.userId,
+      access: 'read',
+      method: 'GET',
+      route: '/v1/users/:userId/tasks',
+    });
     const beforeWrite = stack.logs.length;
     await createTask(stack, writer.token, { title: 'logged write' }, userTasks());
     const written = stack.logs.slice(beforeWrite).find((line) => line.event === 'service_access');
-    expect(written).toMatchObject({ clientId: writer.clientId, userId: user.userId, access: 'write', method: 'POST', route: '/v1/users/:userId/tasks' });
+    expect(written).toMatchObject({
+      clientId: writer.clientId,
+      userId: user.userId,
+      access: 'write',
+      method: 'POST',
+      route: '/v1/users/:userId/tasks',
+    });
     const everything = JSON.stringify(stack.logs);
-    for (const token of [reader.token, writer.token, unrelated.token, user.jwt]) expect(everything).not.toContain(token);
+    for (const token of [reader.token, writer.token, unrelated.token, user.jwt])
+      expect(everything).not.toContain(token);
   });
 
   it('logs a refused service access too, with the client id', async () => {
@@ -112,6 +125,10 @@ describe.each(testDatabaseTargets())('service tokens on %s', (target) => {
 
   it("leaves the user's own tasks untouched by refused service calls", async () => {
     const listed = (await (await stack.call('/v1/tasks', { token: user.jwt })).json()) as TaskPage;
-    expect(listed.items.map((task) => task.title).sort()).toEqual(['from the billing service', 'logged write', 'the user wrote this']);
+    expect(listed.items.map((task) => task.title).sort()).toEqual([
+      'from the billing service',
+      'logged write',
+      'the user wrote this',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,15 @@ describe('one set of shared variables, read the same by both services', () => {
   let tasks: string;
 
   function start(service: 'auth' | 'tasks', env: Record<string, string>): ChildProcess {
-    const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', join(repoRoot, 'services', service, 'src', 'main.ts')], {
-      cwd: join(repoRoot, 'services', service),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@tessera/source', '--import', 'tsx', join(repoRoot, 'services', service, 'src', 'main.ts')],
+      {
+        cwd: join(repoRoot, 'services', service),
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     children.push(child);
     return child;
   }
@@ -75,7 +79,9 @@ describe('one set of shared variables, read the same by both services', () => {
     });
     expect(signedUp.status).toBe(200);
     const session = signedUp.headers.get('set-auth-token');
-    const tokenAnswer = await nativeFetch(`${auth}/api/auth/token`, { headers: { authorization: `Bearer ${session}` } });
+    const tokenAnswer = await nativeFetch(`${auth}/api/auth/token`, {
+      headers: { authorization: `Bearer ${session}` },
+    });
     const { token } = (await tokenAnswer.json()) as { token: string };
 
     const listed = await fetch(`${tasks}/v1/tasks`, { headers: { authorization: `Bearer ${token}` } });
@@ -86,10 +92,17 @@ describe('one set of shared variables, read the same by both services', () => {
   it('lets the browser origin written with a trailing slash through CORS', async () => {
     const preflight = await fetch(`${tasks}/v1/tasks`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    const other = await fetch(`${tasks}/v1/tasks`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' } });
+    const other = await fetch(`${tasks}/v1/tasks`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -4,7 +4,15 @@ import type { Task } from '../src/tasks/task.ts';
 import { createTask } from './support/fixtures.ts';
 import { startTasksStack, type TasksStack } from './support/tasks-stack.ts';
 
-type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[]; errorsOmitted?: number };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: { path: string; message: string }[];
+  errorsOmitted?: number;
+};
 
 describe.each(testDatabaseTargets())('validation and errors on %s', (target) => {
   let stack: TasksStack;
@@ -62,7 +70,16 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       ['a dueAt past year 9999 in UTC', { title: 'ok', dueAt: '9999-12-31T23:59:59-14:00' }, ['dueAt']],
       ['an unknown field', { title: 'ok', priority: 'high' }, ['priority']],
       ['a userId', { title: 'ok', userId: 'someone-else' }, ['userId']],
-      ['an id, createdAt or updatedAt', { title: 'ok', id: '7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' }, ['id', 'createdAt', 'updatedAt']],
+      [
+        'an id, createdAt or updatedAt',
+        {
+          title: 'ok',
+          id: '7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+        },
+        ['id', 'createdAt', 'updatedAt'],
+      ],
       ['several bad fields at once', { title: '', status: 'x', extra: true }, ['title', 'status', 'extra']],
     ])('refuses %s with 400 listing the fields', async (_, body, paths) => {
       await expectInvalid(await post(body), paths);
@@ -79,18 +96,33 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
     });
 
     it('refuses a body that is not declared as JSON with 415 unsupported_media_type', async () => {
-      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const response = await stack.call('/v1/tasks', {
+        method: 'POST',
+        token: jwt,
+        body: 'title=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       await expectProblem(response, 415, 'unsupported_media_type');
     });
 
     it('refuses a compressed body with 415 unsupported_media_type, not as malformed JSON', async () => {
-      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'x' }, headers: { 'content-encoding': 'gzip' } });
+      const response = await stack.call('/v1/tasks', {
+        method: 'POST',
+        token: jwt,
+        body: { title: 'x' },
+        headers: { 'content-encoding': 'gzip' },
+      });
       await expectProblem(response, 415, 'unsupported_media_type');
       expect(response.headers.get('accept-encoding')).toBe('identity');
     });
 
     it('refuses a JSON body declared in another charset than UTF-8 with 415 unsupported_media_type', async () => {
-      const response = await stack.call('/v1/tasks', { method: 'POST', token: jwt, body: { title: 'x' }, headers: { 'content-type': 'application/json; charset=utf-16' } });
+      const response = await stack.call('/v1/tasks', {
+        method: 'POST',
+        token: jwt,
+        body: { title: 'x' },
+        headers: { 'content-type': 'application/json; charset=utf-16' },
+      });
       await expectProblem(response, 415, 'unsupported_media_type');
     });
 
@@ -156,23 +188,42 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
     });
 
     it('changes only the fields given, clears with null, and moves updatedAt', async () => {
-      const original = await createTask(stack, jwt, { title: 'partial', description: 'keep', dueAt: '2027-01-01T00:00:00Z' });
+      const original = await createTask(stack, jwt, {
+        title: 'partial',
+        description: 'keep',
+        dueAt: '2027-01-01T00:00:00Z',
+      });
       const response = await patch({ status: 'in_progress', dueAt: null }, original.id);
       expect(response.status).toBe(200);
       const updated = (await response.json()) as Task;
-      expect(updated).toMatchObject({ id: original.id, title: 'partial', description: 'keep', status: 'in_progress', dueAt: null, createdAt: original.createdAt });
+      expect(updated).toMatchObject({
+        id: original.id,
+        title: 'partial',
+        description: 'keep',
+        status: 'in_progress',
+        dueAt: null,
+        createdAt: original.createdAt,
+      });
       expect(updated.updatedAt > original.updatedAt).toBe(true);
     });
   });
 
   describe('ids', () => {
     it.each(['GET', 'PATCH', 'DELETE'])('answers 404 task_not_found to %s of a malformed id', async (method) => {
-      const response = await stack.call('/v1/tasks/not-a-uuid', { method, token: jwt, ...(method === 'PATCH' ? { body: { title: 'x' } } : {}) });
+      const response = await stack.call('/v1/tasks/not-a-uuid', {
+        method,
+        token: jwt,
+        ...(method === 'PATCH' ? { body: { title: 'x' } } : {}),
+      });
       await expectProblem(response, 404, 'task_not_found');
     });
 
     it('answers 404 to a well-formed id that does not exist', async () => {
-      await expectProblem(await stack.call('/v1/tasks/7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', { token: jwt }), 404, 'task_not_found');
+      await expectProblem(
+        await stack.call('/v1/tasks/7d0f6a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', { token: jwt }),
+        404,
+        'task_not_found',
+      );
     });
 
     it('deletes with 204, after which the task is gone', async () => {
@@ -219,7 +270,8 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
     });
 
     it('accepts limits 1 and 200', async () => {
-      for (const limit of [1, 200]) expect((await stack.call(`/v1/tasks?limit=${limit}`, { token: jwt })).status).toBe(200);
+      for (const limit of [1, 200])
+        expect((await stack.call(`/v1/tasks?limit=${limit}`, { token: jwt })).status).toBe(200);
     });
   });
 
@@ -243,14 +295,22 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       expect((await stack.call('/v1/tasks', { token: sessionToken })).status).toBe(401);
     });
 
-    it.each(['GET /v1/tasks', 'POST /v1/tasks', 'GET /v1/tasks/{id}', 'PATCH /v1/tasks/{id}', 'DELETE /v1/tasks/{id}', 'GET /v1/users/me/tasks', 'POST /v1/users/me/tasks'])(
-      'protects %s',
-      async (route) => {
-        const [method = 'GET', path = ''] = route.split(' ');
-        const response = await stack.call(path.replace('{id}', task.id), { method, ...(method === 'POST' || method === 'PATCH' ? { body: { title: 'x' } } : {}) });
-        expect(response.status).toBe(401);
-      },
-    );
+    it.each([
+      'GET /v1/tasks',
+      'POST /v1/tasks',
+      'GET /v1/tasks/{id}',
+      'PATCH /v1/tasks/{id}',
+      'DELETE /v1/tasks/{id}',
+      'GET /v1/users/me/tasks',
+      'POST /v1/users/me/tasks',
+    ])('protects %s', async (route) => {
+      const [method = 'GET', path = ''] = route.split(' ');
+      const response = await stack.call(path.replace('{id}', task.id), {
+        method,
+        ...(method === 'POST' || method === 'PATCH' ? { body: { title: 'x' } } : {}),
+      });
+      expect(response.status).toBe(401);
+    });
   });
 
   describe('service endpoints', () => {
@@ -263,7 +323,14 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
 
     it('allows CORS from a trusted origin only, without credentials', async () => {
       const preflight = (origin: string) =>
-        stack.call('/v1/tasks', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+        stack.call('/v1/tasks', {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization, content-type',
+          },
+        });
       const trusted = await preflight('http://localhost:5173');
       expect(trusted.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
       expect(trusted.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
@@ -278,7 +345,10 @@ describe.each(testDatabaseTargets())('validation and errors on %s', (target) => 
       expect(fromBrowser.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
       expect(fromBrowser.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
       expect(fromBrowser.headers.get('vary')).toContain('Origin');
-      const refused = await stack.call('/v1/tasks', { token: 'not-a-jwt', headers: { origin: 'http://localhost:5173' } });
+      const refused = await stack.call('/v1/tasks', {
+        token: 'not-a-jwt',
+        headers: { origin: 'http://localhost:5173' },
+      });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
 

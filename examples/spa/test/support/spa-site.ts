@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const spaRoot = fileURLToPath(new URL('../..', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
 
 /** The SPA, built by Vite for one pair of service URLs and served over real HTTP on 127.0.0.1. */
 export type SpaSite = {
@@ -28,7 +32,12 @@ export async function startSpaSite(): Promise<SpaSite> {
     if (!file.startsWith(outDir) || extname(file) === '') file = join(outDir, 'index.html'); // client-side routes
     try {
       const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      response
+        .writeHead(200, {
+          'content-type': types[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        })
+        .end(body);
     } catch {
       response.writeHead(404).end();
     }
@@ -40,7 +49,13 @@ export async function startSpaSite(): Promise<SpaSite> {
     origin: `http://127.0.0.1:${port}`,
     async build({ authUrl, tasksUrl }) {
       writeFileSync(join(directory, '.env'), `TESSERA_AUTH_URL=${authUrl}\nTESSERA_TASKS_URL=${tasksUrl}\n`);
-      await build({ root: spaRoot, configFile: join(spaRoot, 'vite.config.ts'), envDir: directory, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+      await build({
+        root: spaRoot,
+        configFile: join(spaRoot, 'vite.config.ts'),
+        envDir: directory,
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true },
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,9 +1,9 @@
-import { authRoute, fetchOr, postJson, requestUserToken, type Fetch } from '../auth-requests.ts';
+import { authRoute, type Fetch, fetchOr, postJson, requestUserToken } from '../auth-requests.ts';
 import { RequestFailedError, SignedOutError, TokenUnavailableError } from '../errors.ts';
-import { createRefreshingToken, timingOf, type RefreshOptions } from '../refreshing-token.ts';
+import { createRefreshingToken, type RefreshOptions, timingOf } from '../refreshing-token.ts';
 import { createSignedOutEvents, type SignedOutListener } from '../signed-out-events.ts';
-import type { TimedToken } from '../token-times.ts';
 import type { TokenSource } from '../token-source.ts';
+import type { TimedToken } from '../token-times.ts';
 import { electTabLeader, SOLE_TAB } from './tab-leader.ts';
 
 /** Options of {@link browserSession}. */
@@ -39,7 +39,8 @@ type TabMessage =
  * so several tabs make one `/token` call per refresh. `clear()` and a sign-out reach every tab.
  */
 export function browserSession(options: BrowserSessionOptions): BrowserSession {
-  if (typeof options.authUrl !== 'string' || options.authUrl === '') throw new TypeError('browserSession: authUrl is required');
+  if (typeof options.authUrl !== 'string' || options.authUrl === '')
+    throw new TypeError('browserSession: authUrl is required');
   const { authUrl } = options;
   const fetch = fetchOr(options.fetch);
   const { now, margin } = timingOf(options);
@@ -54,7 +55,13 @@ export function browserSession(options: BrowserSessionOptions): BrowserSession {
 
   const fetchHere = async (): Promise<TimedToken> => {
     try {
-      const token = await requestUserToken(fetch, authRoute(authUrl, '/token'), { credentials: 'include' }, now, margin);
+      const token = await requestUserToken(
+        fetch,
+        authRoute(authUrl, '/token'),
+        { credentials: 'include' },
+        now,
+        margin,
+      );
       post({ type: 'token', token });
       return token;
     } catch (error) {
@@ -107,7 +114,8 @@ export function browserSession(options: BrowserSessionOptions): BrowserSession {
           },
           (error: unknown) => {
             // A sign-out is broadcast by fetchHere already.
-            if (!(error instanceof SignedOutError)) post({ type: 'failed', message: error instanceof Error ? error.message : 'token refresh failed' });
+            if (!(error instanceof SignedOutError))
+              post({ type: 'failed', message: error instanceof Error ? error.message : 'token refresh failed' });
           },
         );
         break;

@@ -1,12 +1,15 @@
 import { startTestAuthService, type TestAuthService } from '@tessera/auth/testing';
-import { createTestDatabase, testDatabaseTargets, type TestDatabaseTarget } from '@tessera/db/testing';
+import { createTestDatabase, type TestDatabaseTarget, testDatabaseTargets } from '@tessera/db/testing';
 import type { SessionStorage } from '../../src/index.ts';
 import { nativeFetch } from '../../src/node/index.ts';
 
 export { testDatabaseTargets };
 
 /** The real auth service on `target`, with `env` (e.g. a short `JWT_TTL`); `close` also drops a Postgres database. */
-export async function startAuth(target: TestDatabaseTarget = 'memory://', env: Record<string, string> = {}): Promise<TestAuthService> {
+export async function startAuth(
+  target: TestDatabaseTarget = 'memory://',
+  env: Record<string, string> = {},
+): Promise<TestAuthService> {
   const database = target === 'postgres' ? await createTestDatabase() : undefined;
   const auth = await startTestAuthService({ ...env, AUTH_DATABASE_URL: database?.url ?? 'memory://' });
   return {

@@ -1,7 +1,7 @@
-import { guardErrorDescriptions } from '../errors.ts';
 import type { GuardErrorCode } from '../errors.ts';
-import { bearerChallenge, PROBLEM_CONTENT_TYPE, problemBody } from '../problem/index.ts';
+import { guardErrorDescriptions } from '../errors.ts';
 import type { ProblemBody } from '../problem/index.ts';
+import { bearerChallenge, PROBLEM_CONTENT_TYPE, problemBody } from '../problem/index.ts';
 
 /** Why a request was refused, whatever the framework: a guard code, a malformed header, or a missing scope. */
 export type AuthFailure =
@@ -41,7 +41,12 @@ export function authFailureResponse(failure: AuthFailure, realm: string): AuthFa
     case 'insufficient_scope': {
       const detail = `The token lacks a required scope: ${failure.scope}`;
       return answer(403, 'insufficient_scope', failure.reason, detail, {
-        'WWW-Authenticate': bearerChallenge({ realm, error: 'insufficient_scope', errorDescription: detail, scope: failure.scope }),
+        'WWW-Authenticate': bearerChallenge({
+          realm,
+          error: 'insufficient_scope',
+          errorDescription: detail,
+          scope: failure.scope,
+        }),
       });
     }
     default: {

@@ -1,5 +1,5 @@
-import { GuardError } from '../errors.ts';
 import type { GuardErrorCode } from '../errors.ts';
+import { GuardError } from '../errors.ts';
 import type { Principal } from '../principal.ts';
 import type { Verifier } from '../verifier.ts';
 import type { AuthFailure } from './auth-failure-response.ts';
@@ -20,7 +20,10 @@ export type Authentication =
  * Reads the bearer token from an `Authorization` header value and verifies it: the steps every adapter
  * shares. Resolves to the principal or to a refusal; rejects only on an unexpected (non-guard) error.
  */
-export async function authenticate(verifier: Verifier, authorization: string | null | undefined): Promise<Authentication> {
+export async function authenticate(
+  verifier: Verifier,
+  authorization: string | null | undefined,
+): Promise<Authentication> {
   const credentials = readBearerCredentials(authorization);
   if (credentials.failure !== undefined) return { failure: { reason: credentials.failure } };
   try {

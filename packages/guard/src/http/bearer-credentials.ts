@@ -17,7 +17,8 @@ export function readBearerCredentials(authorization: string | null | undefined):
   const scheme = match?.[1];
   const param = match?.[2];
   // No credentials, or another scheme (say Basic): a bare challenge, no error code (RFC 6750 §3.1).
-  if (!authorization || (scheme !== undefined && scheme.toLowerCase() !== 'bearer')) return { failure: 'token_missing' };
+  if (!authorization || (scheme !== undefined && scheme.toLowerCase() !== 'bearer'))
+    return { failure: 'token_missing' };
   // `Bearer` with nothing after it, stray characters, a tab, two tokens: a malformed request (RFC 6750 §3.1).
   if (param === undefined || !b64token.test(param)) return { failure: 'header_malformed' };
   return { token: param };

@@ -3,7 +3,6 @@ import { DEFAULT_REALM } from '../problem/index.ts';
 import type { Verifier } from '../verifier.ts';
 import type { GuardOutcome } from './authenticate.ts';
 
-
 /** Options every adapter's `bearerAuth` takes; `Request` is the framework's request or context. */
 export type GuardOptions<Request> = {
   /** The verifier from `createVerifier`. Required. */
@@ -18,10 +17,12 @@ export type GuardOptions<Request> = {
 const realmShape = /^[\x20-\x7E]+$/;
 /** Checks adapter options when the factory is called, so a bad setup fails at start. */
 export function resolveGuardOptions<Request>(options: GuardOptions<Request>, factory: string) {
-  if (typeof options?.verifier?.verify !== 'function') throw new GuardConfigError(`${factory} needs a verifier from createVerifier`);
+  if (typeof options?.verifier?.verify !== 'function')
+    throw new GuardConfigError(`${factory} needs a verifier from createVerifier`);
   const { verifier, onOutcome } = options;
   const realm = checkRealm(options.realm);
-  if (onOutcome !== undefined && typeof onOutcome !== 'function') throw new GuardConfigError(`${factory}: onOutcome must be a function`);
+  if (onOutcome !== undefined && typeof onOutcome !== 'function')
+    throw new GuardConfigError(`${factory}: onOutcome must be a function`);
   const report = (outcome: GuardOutcome, request: Request) => {
     try {
       onOutcome?.(outcome, request);
@@ -35,6 +36,7 @@ export function resolveGuardOptions<Request>(options: GuardOptions<Request>, fac
 /** The realm, checked: a missing one is `'tessera'`. */
 export function checkRealm(realm: string | undefined): string {
   if (realm === undefined) return DEFAULT_REALM;
-  if (typeof realm !== 'string' || !realmShape.test(realm)) throw new GuardConfigError(`invalid realm ${JSON.stringify(realm)}`);
+  if (typeof realm !== 'string' || !realmShape.test(realm))
+    throw new GuardConfigError(`invalid realm ${JSON.stringify(realm)}`);
   return realm;
 }

@@ -12,7 +12,8 @@ const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export function scopeRequirement(scopes: readonly string[]): (principal: Principal) => AuthFailure | undefined {
   if (scopes.length === 0) throw new GuardConfigError('requireScope needs at least one scope');
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || !scopeToken.test(scope)) throw new GuardConfigError(`invalid scope ${JSON.stringify(scope)}`);
+    if (typeof scope !== 'string' || !scopeToken.test(scope))
+      throw new GuardConfigError(`invalid scope ${JSON.stringify(scope)}`);
   }
   const failure: AuthFailure = { reason: 'insufficient_scope', scope: scopes.join(' ') };
   return (principal) => (scopes.every((scope) => principal.scopes.has(scope)) ? undefined : failure);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVerifier } from '../verifier.ts';
-import type { Verifier } from '../verifier.ts';
 import type { JwksMode, JwksServer } from '../../test/support.ts';
 import { audience, generateTestKey, issuer, outcome, signToken, startJwksServer } from '../../test/support.ts';
+import type { Verifier } from '../verifier.ts';
+import { createVerifier } from '../verifier.ts';
 
 // Real HTTP on an ephemeral port; only `Date` is faked, so cooldowns and ages move when the test says so
 // while sockets and fetch timeouts run on real time.
@@ -93,7 +93,9 @@ describe('JWKS key source', () => {
     await guard.ready();
     advance(cooldown + 1);
     const strangers = Array.from({ length: 8 }, () => generateTestKey('EdDSA'));
-    const tokens = Array.from({ length: 1_000 }, (_, i) => signToken(strangers[i % 8]!, undefined, { kid: randomUUID() }));
+    const tokens = Array.from({ length: 1_000 }, (_, i) =>
+      signToken(strangers[i % 8]!, undefined, { kid: randomUUID() }),
+    );
     const outcomes = await Promise.all(tokens.map((token) => outcome(guard.verify(token))));
     expect(new Set(outcomes)).toEqual(new Set(['key_not_found']));
     expect(server.requests).toHaveLength(2);
@@ -185,7 +187,13 @@ describe('JWKS key source', () => {
     await guard.ready();
     expect(await outcome(guard.verify(signToken(current)))).toBe('ok');
     server.keys = [hmac];
-    const onlyOct = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url }, cache: false });
+    const onlyOct = createVerifier({
+      issuer,
+      audience,
+      algorithms: ['EdDSA'],
+      jwks: { url: server.url },
+      cache: false,
+    });
     expect(await outcome(onlyOct.ready())).toBe('keys_unavailable');
     onlyOct.close();
   });
@@ -202,7 +210,13 @@ describe('JWKS key source', () => {
     expect(await outcome(guard.verify(signToken(current)))).toBe('ok');
     // The RS256 token above is refused on its header alone; a set of nothing but such keys shows the skip.
     server.keys = [rsa.jwk];
-    const onlyRsa = createVerifier({ issuer, audience, algorithms: ['EdDSA'], jwks: { url: server.url }, cache: false });
+    const onlyRsa = createVerifier({
+      issuer,
+      audience,
+      algorithms: ['EdDSA'],
+      jwks: { url: server.url },
+      cache: false,
+    });
     expect(await outcome(onlyRsa.ready())).toBe('keys_unavailable');
     onlyRsa.close();
   });

@@ -1,8 +1,8 @@
 import type { Algorithm } from '../algorithms.ts';
 import { GuardError } from '../errors.ts';
 import { readLimitedText } from '../read-limited-text.ts';
-import { importPublicJwk, KeySet } from './verification-key.ts';
 import type { KeySource, VerificationKey } from './verification-key.ts';
+import { importPublicJwk, KeySet } from './verification-key.ts';
 
 /** Where and how to fetch a remote JWKS. All durations are in milliseconds. */
 export type JwksOptions = {
@@ -72,7 +72,8 @@ export function createJwksSource(options: ResolvedJwksOptions, allowed: Readonly
         return;
       }
       const document: unknown = JSON.parse(text);
-      const list = typeof document === 'object' && document !== null ? (document as { keys?: unknown }).keys : undefined;
+      const list =
+        typeof document === 'object' && document !== null ? (document as { keys?: unknown }).keys : undefined;
       if (!Array.isArray(list)) throw new Error('JWKS document has no "keys" array');
       const imported: VerificationKey[] = [];
       // An unusable key (oct, unknown kty, not in the allowlist) is skipped, not fatal: issuers publish keys for others too.

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
-import { createSignatureCheck } from '../algorithms.ts';
 import type { Algorithm } from '../algorithms.ts';
+import { createSignatureCheck } from '../algorithms.ts';
 import { GuardConfigError } from '../errors.ts';
 import type { KeySource, VerificationKey } from './verification-key.ts';
 
@@ -12,7 +12,8 @@ export const minSecretBytes = 32;
  * and a secret that is itself a public key (PEM or JWK JSON) is refused, since it would not be secret.
  */
 export function createSecretKeySource(secret: string | Uint8Array, algorithms: readonly Algorithm[]): KeySource {
-  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) throw new GuardConfigError('secret must be a string or bytes');
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array))
+    throw new GuardConfigError('secret must be a string or bytes');
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
   if (bytes.length < minSecretBytes) {
     throw new GuardConfigError(`secret must be at least ${minSecretBytes} bytes (got ${bytes.length})`);
@@ -22,7 +23,11 @@ export function createSecretKeySource(secret: string | Uint8Array, algorithms: r
   }
   const key = createSecretKey(bytes);
   // A kid means nothing in secret mode: there is one secret, so every token is checked against it.
-  const keys: readonly VerificationKey[] = algorithms.map((alg) => ({ kid: undefined, alg, check: createSignatureCheck(alg, key) }));
+  const keys: readonly VerificationKey[] = algorithms.map((alg) => ({
+    kid: undefined,
+    alg,
+    check: createSignatureCheck(alg, key),
+  }));
   return {
     lookup: () => keys,
     refresh: async () => keys,

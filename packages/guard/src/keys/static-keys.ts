@@ -1,7 +1,7 @@
-import { GuardConfigError } from '../errors.ts';
 import type { Algorithm } from '../algorithms.ts';
-import { importPublicJwk, KeySet } from './verification-key.ts';
+import { GuardConfigError } from '../errors.ts';
 import type { KeySource, VerificationKey } from './verification-key.ts';
+import { importPublicJwk, KeySet } from './verification-key.ts';
 
 /** Public JWKs given in code: a list, or a JWKS document `{ keys: [...] }`. */
 export type StaticKeys = readonly object[] | { readonly keys: readonly object[] };

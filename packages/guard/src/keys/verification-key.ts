@@ -1,7 +1,7 @@
-import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { algorithmCurve, algorithmFamily, createSignatureCheck, isAlgorithm } from '../algorithms.ts';
+import { createPublicKey } from 'node:crypto';
 import type { Algorithm, SignatureCheck } from '../algorithms.ts';
+import { algorithmCurve, algorithmFamily, createSignatureCheck, isAlgorithm } from '../algorithms.ts';
 
 /** A key ready for the hot path: imported once into a `KeyObject`, bound to exactly one algorithm. */
 export type VerificationKey = {
@@ -59,7 +59,8 @@ export function importPublicJwk(
   else if (kty === 'EC' && crv === 'P-521') chosen = 'ES512';
   else if (kty === 'RSA') {
     const rsa = [...allowed].filter((a) => algorithmFamily(a) === 'rsa');
-    if (rsa.length !== 1) return { problem: 'RSA key without alg, and the allowlist does not name exactly one RSA algorithm' };
+    if (rsa.length !== 1)
+      return { problem: 'RSA key without alg, and the allowlist does not name exactly one RSA algorithm' };
     chosen = rsa[0];
   }
   if (chosen === undefined) return { problem: 'unsupported key type' };
@@ -73,7 +74,7 @@ export function importPublicJwk(
 
   // Import only the public members, so a JWKS that leaks a private key still yields a public key.
   const { n, e, x, y } = jwk as Record<string, unknown>;
-  const members: JsonWebKey = kty === 'RSA' ? { kty, n, e } as JsonWebKey : { kty, crv, x, y } as JsonWebKey;
+  const members: JsonWebKey = kty === 'RSA' ? ({ kty, n, e } as JsonWebKey) : ({ kty, crv, x, y } as JsonWebKey);
   let keyObject: KeyObject;
   try {
     keyObject = createPublicKey({ key: members, format: 'jwk' });

@@ -28,7 +28,12 @@ export type BearerChallengeOptions = {
 };
 
 /** `Bearer realm="tessera", error="invalid_token", error_description="…"`: the realm first, each value quoted. */
-export function bearerChallenge({ realm = DEFAULT_REALM, error, errorDescription, scope }: BearerChallengeOptions = {}): string {
+export function bearerChallenge({
+  realm = DEFAULT_REALM,
+  error,
+  errorDescription,
+  scope,
+}: BearerChallengeOptions = {}): string {
   return authChallenge('Bearer', {
     realm,
     ...(error === undefined ? {} : { error }),

@@ -21,12 +21,20 @@ describe('problemBody', () => {
   });
 
   it('adds extension members but never lets them replace the standard ones', () => {
-    const body = problemBody({ status: 503, code: 'not_ready', detail: 'd', extensions: { checks: { db: 'failed' }, status: 200, code: 'ok' } });
+    const body = problemBody({
+      status: 503,
+      code: 'not_ready',
+      detail: 'd',
+      extensions: { checks: { db: 'failed' }, status: 200, code: 'ok' },
+    });
     expect(body).toMatchObject({ status: 503, code: 'not_ready', checks: { db: 'failed' } });
   });
 
   it(`answers the first ${MAX_PROBLEM_ERRORS} failing fields and counts the rest`, () => {
-    const errors = Array.from({ length: 5000 }, (_, index) => ({ path: `field${index}`, message: 'is not a known field' }));
+    const errors = Array.from({ length: 5000 }, (_, index) => ({
+      path: `field${index}`,
+      message: 'is not a known field',
+    }));
     const body = problemBody({ status: 400, code: 'validation_failed', detail: 'd', errors });
     expect(body.errors).toHaveLength(MAX_PROBLEM_ERRORS);
     expect(body.errors?.[0]).toEqual({ path: 'field0', message: 'is not a known field' });
@@ -35,12 +43,22 @@ describe('problemBody', () => {
   });
 
   it('leaves errorsOmitted out when every failing field fits', () => {
-    const body = problemBody({ status: 400, code: 'validation_failed', detail: 'd', errors: [{ path: 'title', message: 'required' }] });
+    const body = problemBody({
+      status: 400,
+      code: 'validation_failed',
+      detail: 'd',
+      errors: [{ path: 'title', message: 'required' }],
+    });
     expect(body).not.toHaveProperty('errorsOmitted');
   });
 
   it('cuts a long path, which echoes a key of the request', () => {
-    const body = problemBody({ status: 400, code: 'validation_failed', detail: 'd', errors: [{ path: 'k'.repeat(60_000), message: 'is not a known field' }] });
+    const body = problemBody({
+      status: 400,
+      code: 'validation_failed',
+      detail: 'd',
+      errors: [{ path: 'k'.repeat(60_000), message: 'is not a known field' }],
+    });
     expect(body.errors?.[0]?.path.length).toBeLessThanOrEqual(200);
   });
 
@@ -52,10 +70,19 @@ describe('problemBody', () => {
 
 describe('problemAnswer', () => {
   it('is the status, the problem+json content type over any other, the extra headers and the JSON body', () => {
-    const answer = problemAnswer({ status: 429, code: 'rate_limited', detail: 'slow down' }, { 'Retry-After': '10', 'content-type': 'text/plain' });
+    const answer = problemAnswer(
+      { status: 429, code: 'rate_limited', detail: 'slow down' },
+      { 'Retry-After': '10', 'content-type': 'text/plain' },
+    );
     expect(answer.status).toBe(429);
     expect(answer.headers).toEqual({ 'Retry-After': '10', 'Content-Type': 'application/problem+json' });
-    expect(JSON.parse(answer.body)).toEqual({ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'slow down', code: 'rate_limited' });
+    expect(JSON.parse(answer.body)).toEqual({
+      type: 'about:blank',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'slow down',
+      code: 'rate_limited',
+    });
   });
 });
 
@@ -81,13 +108,17 @@ describe('the status table', () => {
 describe('challenges', () => {
   it('puts the realm first and quotes every parameter', () => {
     expect(bearerChallenge()).toBe('Bearer realm="tessera"');
-    expect(bearerChallenge({ error: 'insufficient_scope', errorDescription: 'needs tasks:write', scope: 'tasks:write' })).toBe(
+    expect(
+      bearerChallenge({ error: 'insufficient_scope', errorDescription: 'needs tasks:write', scope: 'tasks:write' }),
+    ).toBe(
       'Bearer realm="tessera", error="insufficient_scope", error_description="needs tasks:write", scope="tasks:write"',
     );
     expect(bearerChallenge({ realm: 'reports' })).toBe('Bearer realm="reports"');
   });
 
   it('escapes quotes and backslashes, so no value breaks out of its quotes', () => {
-    expect(authChallenge('Basic', { realm: 'a "b" \\ c', charset: 'UTF-8' })).toBe('Basic realm="a \\"b\\" \\\\ c", charset="UTF-8"');
+    expect(authChallenge('Basic', { realm: 'a "b" \\ c', charset: 'UTF-8' })).toBe(
+      'Basic realm="a \\"b\\" \\\\ c", charset="UTF-8"',
+    );
   });
 });

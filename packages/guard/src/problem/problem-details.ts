@@ -59,7 +59,9 @@ export function problemBody(problem: ProblemDetails): ProblemBody {
   delete body.errors;
   delete body.errorsOmitted;
   if (problem.errors !== undefined) {
-    body.errors = problem.errors.slice(0, MAX_PROBLEM_ERRORS).map(({ path, message }) => ({ path: cut(path), message: cut(message) }));
+    body.errors = problem.errors
+      .slice(0, MAX_PROBLEM_ERRORS)
+      .map(({ path, message }) => ({ path: cut(path), message: cut(message) }));
     if (problem.errors.length > MAX_PROBLEM_ERRORS) body.errorsOmitted = problem.errors.length - MAX_PROBLEM_ERRORS;
   }
   return body;
@@ -71,7 +73,8 @@ export type ProblemAnswer = { status: number; headers: Record<string, string>; b
 /** The whole answer for a problem; `headers` (e.g. `WWW-Authenticate`, `Retry-After`) are added to it. */
 export function problemAnswer(problem: ProblemDetails, headers: Readonly<Record<string, string>> = {}): ProblemAnswer {
   const answerHeaders: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() !== 'content-type') answerHeaders[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (name.toLowerCase() !== 'content-type') answerHeaders[name] = value;
   answerHeaders['Content-Type'] = PROBLEM_CONTENT_TYPE;
   return { status: problem.status, headers: answerHeaders, body: JSON.stringify(problemBody(problem)) };
 }

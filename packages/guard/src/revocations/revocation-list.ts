@@ -23,7 +23,8 @@ export class RevocationList {
 
   /** Whether the principal's session (`sid` claim) or client is revoked: one `Map` lookup, on every request. */
   refuses(principal: Principal): boolean {
-    if (principal.kind === 'service') return this.#clients.size !== 0 && this.#clients.has(principal.clientId as string);
+    if (principal.kind === 'service')
+      return this.#clients.size !== 0 && this.#clients.has(principal.clientId as string);
     if (this.#sessions.size === 0) return false;
     const sid = principal.claims.sid;
     return typeof sid === 'string' && this.#sessions.has(sid);
@@ -61,7 +62,8 @@ function parseEntry(entry: unknown): ParsedEntry | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const { sid, client_id: clientId, expires_at: expiresAt } = entry as Record<string, unknown>;
   if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) return undefined;
-  const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= maxIdLength;
+  const isId = (value: unknown): value is string =>
+    typeof value === 'string' && value.length > 0 && value.length <= maxIdLength;
   if (isId(sid) && clientId === undefined) return { kind: 'sid', id: sid, until: expiresAt * 1000 };
   if (isId(clientId) && sid === undefined) return { kind: 'client_id', id: clientId, until: expiresAt * 1000 };
   return undefined;

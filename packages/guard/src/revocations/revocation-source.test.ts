@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bearerAuth } from '../middleware/bearer-auth/index.ts';
-import { createVerifier } from '../verifier.ts';
-import type { Verifier } from '../verifier.ts';
-import type { VerifierOptions } from '../options.ts';
 import type { RevocationServer } from '../../test/support.ts';
-import { generateTestKey, hmacToken, issuer, audience, outcome, secret, signToken, startRevocationServer, userClaims } from '../../test/support.ts';
+import {
+  audience,
+  generateTestKey,
+  hmacToken,
+  issuer,
+  outcome,
+  secret,
+  signToken,
+  startRevocationServer,
+  userClaims,
+} from '../../test/support.ts';
+import { bearerAuth } from '../middleware/bearer-auth/index.ts';
+import type { VerifierOptions } from '../options.ts';
+import type { Verifier } from '../verifier.ts';
+import { createVerifier } from '../verifier.ts';
 
 // Real HTTP on an ephemeral port, with the issuer's protocol (test/revocation-server.ts). Timers are real: the
 // follower's long polls and retries run as in production, and tests wait for outcomes, never for durations.
@@ -23,7 +33,13 @@ function followingVerifier(overrides: Partial<VerifierOptions> = {}): Verifier {
     algorithms: ['EdDSA'],
     keys: [key.jwk],
     cache: false,
-    revocations: { url: server.url, wait: 5, retryMin: 20, retryMax: 100, onError: (error) => errors.push(error.message) },
+    revocations: {
+      url: server.url,
+      wait: 5,
+      retryMin: 20,
+      retryMax: 100,
+      onError: (error) => errors.push(error.message),
+    },
     ...overrides,
   });
   return verifier;
@@ -96,7 +112,12 @@ describe('following the revocation list', () => {
     const guard = followingVerifier({ cache: {} });
     await guard.revocations?.ready();
     const clientId = randomUUID();
-    const serviceClaims = userClaims({ sub: `client:${clientId}`, client_id: clientId, user_id: undefined, scope: 'tasks:read' });
+    const serviceClaims = userClaims({
+      sub: `client:${clientId}`,
+      client_id: clientId,
+      user_id: undefined,
+      scope: 'tasks:read',
+    });
     const token = signToken(key, serviceClaims);
     expect(await outcome(guard.verify(token))).toBe('ok');
     // A user token whose sid happens to equal the client id is a different thing, and stays valid.
@@ -152,7 +173,11 @@ describe('following the revocation list', () => {
 
   it('handles a list of 100,000 entries', async () => {
     const later = Math.floor(Date.now() / 1000) + 600;
-    const entries = Array.from({ length: 100_000 }, (_, i) => ({ sid: `session-${i}`, revoked_at: later - 600, expires_at: later }));
+    const entries = Array.from({ length: 100_000 }, (_, i) => ({
+      sid: `session-${i}`,
+      revoked_at: later - 600,
+      expires_at: later,
+    }));
     await server.close();
     server = await startRevocationServer(entries);
     const guard = followingVerifier({ cache: {} });
@@ -166,7 +191,16 @@ describe('following the revocation list', () => {
     const { sid, token } = sessionToken();
     await server.close();
     server = await startRevocationServer([server.sessionEntry(sid)]);
-    const guard = followingVerifier({ revocations: { url: server.url, wait: 5, retryMin: 20, retryMax: 100, maxBytes: 4096, onError: (e) => errors.push(e.message) } });
+    const guard = followingVerifier({
+      revocations: {
+        url: server.url,
+        wait: 5,
+        retryMin: 20,
+        retryMax: 100,
+        maxBytes: 4096,
+        onError: (e) => errors.push(e.message),
+      },
+    });
     await guard.revocations?.ready();
     await vi.waitFor(() => expect(server.waiting).toBe(1));
     server.publish(...Array.from({ length: 100 }, () => server.sessionEntry(randomUUID())));
@@ -176,29 +210,32 @@ describe('following the revocation list', () => {
 });
 
 describe('while the issuer is unreachable', () => {
-  it.each(['down', 'error500', 'garbage'] as const)('keeps the last list in force and retries with backoff (%s)', async (mode) => {
-    const guard = followingVerifier();
-    const { sid, token } = sessionToken();
-    await guard.revocations?.ready();
-    await vi.waitFor(() => expect(server.waiting).toBe(1));
-    server.publish(server.sessionEntry(sid));
-    await vi.waitFor(async () => expect(await outcome(guard.verify(token))).toBe('token_revoked'));
+  it.each(['down', 'error500', 'garbage'] as const)(
+    'keeps the last list in force and retries with backoff (%s)',
+    async (mode) => {
+      const guard = followingVerifier();
+      const { sid, token } = sessionToken();
+      await guard.revocations?.ready();
+      await vi.waitFor(() => expect(server.waiting).toBe(1));
+      server.publish(server.sessionEntry(sid));
+      await vi.waitFor(async () => expect(await outcome(guard.verify(token))).toBe('token_revoked'));
 
-    server.mode = mode;
-    const before = server.requests.length;
-    await vi.waitFor(() => expect(server.requests.length).toBeGreaterThanOrEqual(before + 3));
-    // One log line for the outage, not one per retry.
-    expect(errors).toHaveLength(1);
-    expect(await outcome(guard.verify(token))).toBe('token_revoked');
-    expect(await outcome(guard.verify(sessionToken().token))).toBe('ok');
-    expect(await outcome(guard.revocations!.ready())).toBe('ok');
+      server.mode = mode;
+      const before = server.requests.length;
+      await vi.waitFor(() => expect(server.requests.length).toBeGreaterThanOrEqual(before + 3));
+      // One log line for the outage, not one per retry.
+      expect(errors).toHaveLength(1);
+      expect(await outcome(guard.verify(token))).toBe('token_revoked');
+      expect(await outcome(guard.verify(sessionToken().token))).toBe('ok');
+      expect(await outcome(guard.revocations!.ready())).toBe('ok');
 
-    // Back: the follower starts over with the whole list and picks up what was published meanwhile.
-    const next = sessionToken();
-    server.mode = 'ok';
-    server.publish(server.sessionEntry(next.sid));
-    await vi.waitFor(async () => expect(await outcome(guard.verify(next.token))).toBe('token_revoked'));
-  });
+      // Back: the follower starts over with the whole list and picks up what was published meanwhile.
+      const next = sessionToken();
+      server.mode = 'ok';
+      server.publish(server.sessionEntry(next.sid));
+      await vi.waitFor(async () => expect(await outcome(guard.verify(next.token))).toBe('token_revoked'));
+    },
+  );
 
   it("reports the list's age: the time since the issuer last answered", async () => {
     const guard = followingVerifier();
@@ -235,14 +272,18 @@ describe('bearerAuth with a followed list', () => {
     await vi.waitFor(async () => expect(await outcome(guard.verify(token))).toBe('token_revoked'));
     const response = await app(guard).request('/v1/me', { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="tessera", error="invalid_token", error_description="The token has been revoked"');
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer realm="tessera", error="invalid_token", error_description="The token has been revoked"',
+    );
     expect(await response.json()).toMatchObject({ code: 'invalid_token', reason: 'token_revoked' });
   });
 
   it('answers 503 revocations_unavailable with Retry-After before the list has loaded', async () => {
     server.mode = 'down';
     const guard = followingVerifier();
-    const response = await app(guard).request('/v1/me', { headers: { authorization: `Bearer ${sessionToken().token}` } });
+    const response = await app(guard).request('/v1/me', {
+      headers: { authorization: `Bearer ${sessionToken().token}` },
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toMatchObject({ code: 'revocations_unavailable' });

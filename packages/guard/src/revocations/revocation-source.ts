@@ -24,9 +24,16 @@ export type RevocationsOptions = {
 };
 
 /** `RevocationsOptions` after checking, with every default filled in. */
-export type ResolvedRevocationsOptions = Required<Omit<RevocationsOptions, 'onError' | 'url'>> & Pick<RevocationsOptions, 'onError'> & { url: URL };
+export type ResolvedRevocationsOptions = Required<Omit<RevocationsOptions, 'onError' | 'url'>> &
+  Pick<RevocationsOptions, 'onError'> & { url: URL };
 
-export const revocationsDefaults = { wait: 20, timeout: 5_000, retryMin: 100, retryMax: 2_000, maxBytes: 64 * 1024 * 1024 } as const;
+export const revocationsDefaults = {
+  wait: 20,
+  timeout: 5_000,
+  retryMin: 100,
+  retryMax: 2_000,
+  maxBytes: 64 * 1024 * 1024,
+} as const;
 
 /** While requests keep failing, how often one of the failures is reported. */
 const reportFailuresEveryMs = 60_000;
@@ -83,20 +90,27 @@ export function createRevocationSource(options: ResolvedRevocationsOptions): Rev
     }
     const response = await fetch(target, {
       headers: { accept: 'application/json' },
-      signal: AbortSignal.any([AbortSignal.timeout((cursor === undefined ? 0 : wait * 1000) + timeout), closing.signal]),
+      signal: AbortSignal.any([
+        AbortSignal.timeout((cursor === undefined ? 0 : wait * 1000) + timeout),
+        closing.signal,
+      ]),
     });
     if (response.status !== 200) {
       await response.body?.cancel();
       throw new Error(`revocation list endpoint answered ${response.status}`);
     }
     const document: unknown = JSON.parse(await readLimitedText(response, maxBytes, 'revocation list answer'));
-    const { cursor: next, revocations } = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
+    const { cursor: next, revocations } = (typeof document === 'object' && document !== null ? document : {}) as Record<
+      string,
+      unknown
+    >;
     if (typeof next !== 'string' || next.length === 0 || !Array.isArray(revocations)) {
       throw new Error('revocation list answer has no cursor or no "revocations" array');
     }
     const now = Date.now();
     const { malformed } = list.merge(revocations, now);
-    if (malformed > 0) report(new Error(`ignored ${malformed} malformed revocation ${malformed === 1 ? 'entry' : 'entries'}`));
+    if (malformed > 0)
+      report(new Error(`ignored ${malformed} malformed revocation ${malformed === 1 ? 'entry' : 'entries'}`));
     if (now - lastPruneAt >= pruneEveryMs) {
       list.prune(now);
       lastPruneAt = now;
@@ -132,7 +146,8 @@ export function createRevocationSource(options: ResolvedRevocationsOptions): Rev
 
   void follow();
 
-  const unavailable = () => new GuardError('revocations_unavailable', undefined, { retryAfter: Math.ceil(retryMax / 1000) });
+  const unavailable = () =>
+    new GuardError('revocations_unavailable', undefined, { retryAfter: Math.ceil(retryMax / 1000) });
 
   async function whenLoaded(): Promise<void> {
     if (answeredAt !== undefined) return;

@@ -23,8 +23,12 @@ describe.each(testDatabaseTargets())('migrateDatabase on %s', (target) => {
       // The embedded target keeps its files under DATA_DIR, so a second open sees what the first one did.
       const env = { DATA_DIR: dataDir, ...(test === undefined ? {} : { NOTES_DATABASE_URL: test.url }) };
       const kind = test === undefined ? 'pglite' : 'postgres';
-      expect(await migrateDatabase({ name: 'notes', migrationsFolder }, env)).toBe(`notes: migrations applied (${kind})`);
-      expect(await migrateDatabase({ name: 'notes', migrationsFolder }, env)).toBe(`notes: migrations applied (${kind})`);
+      expect(await migrateDatabase({ name: 'notes', migrationsFolder }, env)).toBe(
+        `notes: migrations applied (${kind})`,
+      );
+      expect(await migrateDatabase({ name: 'notes', migrationsFolder }, env)).toBe(
+        `notes: migrations applied (${kind})`,
+      );
 
       const database = await openDatabase({ url: test?.url, dataDir, name: 'notes', schema: {} });
       try {
@@ -42,6 +46,11 @@ describe.each(testDatabaseTargets())('migrateDatabase on %s', (target) => {
 
 describe('migrateDatabase', () => {
   it('refuses a database URL that is not one, naming the variable', async () => {
-    await expect(migrateDatabase({ name: 'notes', migrationsFolder }, { NOTES_DATABASE_URL: 'mysql://db/notes', DATA_DIR: dataDir })).rejects.toThrow(ConfigError);
+    await expect(
+      migrateDatabase(
+        { name: 'notes', migrationsFolder },
+        { NOTES_DATABASE_URL: 'mysql://db/notes', DATA_DIR: dataDir },
+      ),
+    ).rejects.toThrow(ConfigError);
   });
 });

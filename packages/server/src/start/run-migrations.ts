@@ -20,7 +20,10 @@ export function runMigrations(options: RunMigrationsOptions): void {
 }
 
 /** {@link runMigrations} without the process around it; resolves to the line it prints. */
-export async function migrateDatabase({ name, migrationsFolder }: RunMigrationsOptions, source = process.env): Promise<string> {
+export async function migrateDatabase(
+  { name, migrationsFolder }: RunMigrationsOptions,
+  source = process.env,
+): Promise<string> {
   const { url, dataDir } = loadDatabaseLocation(name, source);
   const database = await openDatabase({ url, dataDir, name, schema: {} });
   try {

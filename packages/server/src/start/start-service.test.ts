@@ -40,7 +40,13 @@ describe('launchService', () => {
     closers.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
     const port = (taken.address() as { port: number }).port;
     const { state, create } = fakeService();
-    await expect(launchService({ name: 'notes', loadConfig: () => ({ port, hostname: '127.0.0.1', logLevel: 'silent' as const }), create })).rejects.toThrow();
+    await expect(
+      launchService({
+        name: 'notes',
+        loadConfig: () => ({ port, hostname: '127.0.0.1', logLevel: 'silent' as const }),
+        create,
+      }),
+    ).rejects.toThrow();
     expect(state.closed).toBe(1);
   });
 

@@ -1,6 +1,6 @@
-import { runEntryPoint, type LogLevel } from '@tessera/config';
+import { type LogLevel, runEntryPoint } from '@tessera/config';
 import { createLogger, type Logger } from '../logger.ts';
-import { serve, type FetchApp, type RunningServer } from '../serve.ts';
+import { type FetchApp, type RunningServer, serve } from '../serve.ts';
 
 /** What {@link startService} needs from a service's configuration. */
 export type StartableConfig = {
@@ -67,6 +67,9 @@ export async function launchService<TConfig extends StartableConfig, TService ex
     await service.close();
     throw error;
   }
-  logger.info({ ...describe?.(config, service), url: server.url, listening: server.listening }, `${name} service listening on ${server.listening}`);
+  logger.info(
+    { ...describe?.(config, service), url: server.url, listening: server.listening },
+    `${name} service listening on ${server.listening}`,
+  );
   return { config, service, server };
 }

@@ -2,7 +2,11 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../logger.ts';
 
 /** For tests of services too (`@tessera/server/testing`): a logger whose JSON lines tests can read back: `lines()` parses them, `text()` is the raw output. */
-export function capturingLogger(level: 'info' | 'debug' = 'debug'): { logger: Logger; lines(): Record<string, unknown>[]; text(): string } {
+export function capturingLogger(level: 'info' | 'debug' = 'debug'): {
+  logger: Logger;
+  lines(): Record<string, unknown>[];
+  text(): string;
+} {
   let output = '';
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -1,4 +1,4 @@
 export { capturingLogger } from './capturing-logger.ts';
-export { startTcpProxy } from './tcp-proxy.ts';
 export type { TcpProxy } from './tcp-proxy.ts';
+export { startTcpProxy } from './tcp-proxy.ts';
 export { unusedPort } from './unused-port.ts';

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 
 /** A loopback port with nothing listening on it right now: taken from the OS, then released. */
 export async function unusedPort(): Promise<number> {

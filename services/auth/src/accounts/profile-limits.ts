@@ -15,7 +15,8 @@ function checkName(name: unknown): void {
       message: `name must be 1 to ${MAX_NAME_LENGTH} characters`,
     });
   }
-  if (name.includes(NUL)) throw new APIError('BAD_REQUEST', { code: 'INVALID_NAME', message: 'name must not contain a NUL character' });
+  if (name.includes(NUL))
+    throw new APIError('BAD_REQUEST', { code: 'INVALID_NAME', message: 'name must not contain a NUL character' });
 }
 
 /** Refuses an image URL that holds a NUL, as 400 `invalid_image`; `null` clears the image. */

@@ -20,7 +20,10 @@ export function readBasicCredentials(authorization: string | null): BasicCredent
   if (authorization.length > MAX_HEADER_LENGTH) throw malformed('the Authorization header is too long');
   const [scheme = '', encoded = '', ...rest] = authorization.trim().split(/ +/);
   if (scheme.toLowerCase() !== 'basic') {
-    throw new TokenEndpointError('invalid_client', 'client authentication must use HTTP Basic or client_secret in the body');
+    throw new TokenEndpointError(
+      'invalid_client',
+      'client authentication must use HTTP Basic or client_secret in the body',
+    );
   }
   if (rest.length > 0 || encoded === '' || !BASE64.test(encoded)) {
     throw malformed('the Basic credentials are not valid base64');
@@ -38,7 +41,8 @@ export function readBasicCredentials(authorization: string | null): BasicCredent
   // RFC 6749 §2.3.1: both parts are application/x-www-form-urlencoded before the Basic encoding.
   const clientId = formUrlDecode(decoded.slice(0, colon));
   const clientSecret = formUrlDecode(decoded.slice(colon + 1));
-  if (clientId === '' || clientSecret === '') throw malformed('the Basic credentials must name a client_id and a client_secret');
+  if (clientId === '' || clientSecret === '')
+    throw malformed('the Basic credentials must name a client_id and a client_secret');
   return { clientId, clientSecret };
 }
 

@@ -1,5 +1,5 @@
-import { openDatabase, type Database } from '@tessera/db';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { type Database, openDatabase } from '@tessera/db';
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
@@ -48,8 +48,17 @@ describe.each(testDatabaseTargets())('OAuth client store on %s', (target) => {
   });
 
   it('verifies the right secret and refuses a wrong one, an unknown id and garbage ids alike', async () => {
-    const { clientId, clientSecret } = await store.create({ name: 'v', scopes: ['tasks:read', 'tasks:write'], audiences: ['tasks'] });
-    expect(await store.verify(clientId, clientSecret)).toMatchObject({ clientId, name: 'v', scopes: ['tasks:read', 'tasks:write'], audiences: ['tasks'] });
+    const { clientId, clientSecret } = await store.create({
+      name: 'v',
+      scopes: ['tasks:read', 'tasks:write'],
+      audiences: ['tasks'],
+    });
+    expect(await store.verify(clientId, clientSecret)).toMatchObject({
+      clientId,
+      name: 'v',
+      scopes: ['tasks:read', 'tasks:write'],
+      audiences: ['tasks'],
+    });
     expect(await store.verify(clientId, `${clientSecret}x`)).toBeUndefined();
     expect(await store.verify('0'.repeat(32), clientSecret)).toBeUndefined();
     // Would be a database error (NUL byte, invalid UTF-8) if it reached the query.

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppDatabase } from '@tessera/db';
 import { asc, eq } from 'drizzle-orm';
 import { isScopeToken } from './grant-policy.ts';
-import { oauthClient, type OAuthClientRow } from './schema.ts';
+import { type OAuthClientRow, oauthClient } from './schema.ts';
 import { clientSecretMatches, generateClientSecret, hashClientSecret, UNKNOWN_CLIENT_HASH } from './secret-hash.ts';
 
 /** What may be shown about a client: everything but its secret hash. */
@@ -39,7 +39,9 @@ const AUDIENCE = /^[\x21-\x2B\x2D-\x7E]{1,255}$/;
 const MAX_NAME_LENGTH = 100;
 
 /** The client store over `db`, whose schema must include `oauthClient` (migrated by the auth service). */
-export function createOAuthClientStore<TSchema extends Record<string, unknown>>(db: AppDatabase<TSchema>): OAuthClientStore {
+export function createOAuthClientStore<TSchema extends Record<string, unknown>>(
+  db: AppDatabase<TSchema>,
+): OAuthClientStore {
   return {
     async create(input) {
       const values = validateNewClient(input);
@@ -92,7 +94,11 @@ export function hasIssuedClientIdShape(value: string): boolean {
   return /^[0-9a-f]{32}$/.test(value);
 }
 
-function validateNewClient({ name, scopes, audiences }: NewOAuthClient): Pick<OAuthClientRow, 'name' | 'scopes' | 'audiences'> {
+function validateNewClient({
+  name,
+  scopes,
+  audiences,
+}: NewOAuthClient): Pick<OAuthClientRow, 'name' | 'scopes' | 'audiences'> {
   const trimmedName = name.trim();
   if (trimmedName === '' || trimmedName.length > MAX_NAME_LENGTH) {
     throw new OAuthClientInputError(`name must be 1 to ${MAX_NAME_LENGTH} characters`);
@@ -100,13 +106,16 @@ function validateNewClient({ name, scopes, audiences }: NewOAuthClient): Pick<OA
   const uniqueScopes = [...new Set(scopes)];
   if (uniqueScopes.length === 0) throw new OAuthClientInputError('a client needs at least one scope');
   const badScope = uniqueScopes.find((scope) => !isScopeToken(scope));
-  if (badScope !== undefined) throw new OAuthClientInputError(`not a valid scope token (RFC 6749 §3.3): ${JSON.stringify(badScope)}`);
+  if (badScope !== undefined)
+    throw new OAuthClientInputError(`not a valid scope token (RFC 6749 §3.3): ${JSON.stringify(badScope)}`);
 
   if (audiences === undefined) return { name: trimmedName, scopes: uniqueScopes, audiences: null };
   const uniqueAudiences = [...new Set(audiences)];
-  if (uniqueAudiences.length === 0) throw new OAuthClientInputError('audiences, when given, must name at least one audience');
+  if (uniqueAudiences.length === 0)
+    throw new OAuthClientInputError('audiences, when given, must name at least one audience');
   const badAudience = uniqueAudiences.find((audience) => !AUDIENCE.test(audience));
-  if (badAudience !== undefined) throw new OAuthClientInputError(`not a valid audience: ${JSON.stringify(badAudience)}`);
+  if (badAudience !== undefined)
+    throw new OAuthClientInputError(`not a valid audience: ${JSON.stringify(badAudience)}`);
   return { name: trimmedName, scopes: uniqueScopes, audiences: uniqueAudiences };
 }
 

@@ -7,8 +7,14 @@ export const TOKEN_ERROR_CODES = {
   invalid_request: { status: 400, description: 'The request is missing a parameter, repeats one, or is malformed.' },
   invalid_client: { status: 401, description: 'Client authentication failed.' },
   unsupported_grant_type: { status: 400, description: 'Only grant_type=client_credentials is supported here.' },
-  invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds the scopes granted to the client.' },
-  invalid_target: { status: 400, description: 'The requested resource or audience is invalid or not allowed for this client.' },
+  invalid_scope: {
+    status: 400,
+    description: 'The requested scope is invalid or exceeds the scopes granted to the client.',
+  },
+  invalid_target: {
+    status: 400,
+    description: 'The requested resource or audience is invalid or not allowed for this client.',
+  },
 } as const satisfies Record<string, { status: 400 | 401; description: string }>;
 
 /** One of the codes above; the `error` member of the response body. */

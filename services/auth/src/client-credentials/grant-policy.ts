@@ -16,7 +16,8 @@ export function isScopeToken(value: string): boolean {
 export function parseScopeParameter(value: string): string[] | undefined {
   const tokens = value.split(' ').filter((token) => token !== '');
   if (tokens.length === 0) return undefined;
-  if (!tokens.every(isScopeToken)) throw new TokenEndpointError('invalid_scope', 'scope must be space-separated scope tokens');
+  if (!tokens.every(isScopeToken))
+    throw new TokenEndpointError('invalid_scope', 'scope must be space-separated scope tokens');
   return [...new Set(tokens)];
 }
 

@@ -1,10 +1,10 @@
-export { clientCredentials } from './plugin.ts';
-export type { ClientCredentialsOptions, ServiceTokenClaims, SignAccessToken, TokenResponse } from './types.ts';
-export { ClientCredentialsOptionsError, MAX_TOKEN_TTL_SECONDS } from './options.ts';
-export { TOKEN_ERROR_CODES, TokenEndpointError } from './error-codes.ts';
-export type { TokenErrorCode } from './error-codes.ts';
-export { TOKEN_ENDPOINT_PATH } from './token-endpoint.ts';
-export { createOAuthClientStore, OAuthClientInputError } from './client-store.ts';
 export type { CreatedOAuthClient, NewOAuthClient, OAuthClientInfo, OAuthClientStore } from './client-store.ts';
-export { oauthClient } from './schema.ts';
+export { createOAuthClientStore, OAuthClientInputError } from './client-store.ts';
+export type { TokenErrorCode } from './error-codes.ts';
+export { TOKEN_ERROR_CODES, TokenEndpointError } from './error-codes.ts';
+export { ClientCredentialsOptionsError, MAX_TOKEN_TTL_SECONDS } from './options.ts';
+export { clientCredentials } from './plugin.ts';
 export type { OAuthClientRow } from './schema.ts';
+export { oauthClient } from './schema.ts';
+export { TOKEN_ENDPOINT_PATH } from './token-endpoint.ts';
+export type { ClientCredentialsOptions, ServiceTokenClaims, SignAccessToken, TokenResponse } from './types.ts';

@@ -16,7 +16,9 @@ export class ClientCredentialsOptionsError extends Error {
 
 /** Applies defaults and checks the options once, at start. */
 export function resolveClientCredentialsOptions(options: ClientCredentialsOptions): ResolvedClientCredentialsOptions {
-  const defaultAudience = [...new Set(typeof options.defaultAudience === 'string' ? [options.defaultAudience] : options.defaultAudience)];
+  const defaultAudience = [
+    ...new Set(typeof options.defaultAudience === 'string' ? [options.defaultAudience] : options.defaultAudience),
+  ];
   if (defaultAudience.length === 0 || defaultAudience.some((audience) => audience.trim() === '')) {
     throw new ClientCredentialsOptionsError('defaultAudience must name at least one non-empty audience');
   }
@@ -30,7 +32,8 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   }
   const realm = options.realm ?? 'tessera';
   // The realm is sent inside a quoted-string; refusing quotes and backslashes keeps the header well-formed.
-  if (!/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/.test(realm)) throw new ClientCredentialsOptionsError('realm must be printable ASCII without " or \\');
+  if (!/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/.test(realm))
+    throw new ClientCredentialsOptionsError('realm must be printable ASCII without " or \\');
   return {
     clients: options.clients,
     sign: options.sign,

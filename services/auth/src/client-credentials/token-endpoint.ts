@@ -32,7 +32,8 @@ export function createTokenEndpoint(options: ResolvedClientCredentialsOptions) {
       let clientId: string | undefined;
       try {
         // `auth.api.clientCredentialsToken()` without a Request has no raw body to read.
-        if (ctx.request === undefined) throw new TokenEndpointError('invalid_request', 'this endpoint is served over HTTP only');
+        if (ctx.request === undefined)
+          throw new TokenEndpointError('invalid_request', 'this endpoint is served over HTTP only');
         const tokenRequest = await readTokenRequest(ctx.request);
         clientId = tokenRequest.credentials.clientId;
         const issued = await issueServiceToken(tokenRequest, options);
@@ -55,7 +56,10 @@ export function createTokenEndpoint(options: ResolvedClientCredentialsOptions) {
 }
 
 /** Authenticates the client, decides scopes and audiences, and signs the token. */
-async function issueServiceToken(request: TokenRequest, options: ResolvedClientCredentialsOptions): Promise<TokenResponse> {
+async function issueServiceToken(
+  request: TokenRequest,
+  options: ResolvedClientCredentialsOptions,
+): Promise<TokenResponse> {
   const { clientId, clientSecret } = request.credentials;
   const client = await options.clients.verify(clientId, clientSecret);
   // One answer for unknown, revoked and wrong-secret clients, so the endpoint cannot be used to probe ids.
@@ -74,7 +78,8 @@ async function issueServiceToken(request: TokenRequest, options: ResolvedClientC
 /** The RFC 6749 §5.2 error answer; a 401 names the Basic scheme as RFC 9110 §15.5.2 requires. */
 function tokenErrorResponse(error: TokenEndpointError, realm: string): Response {
   const response = tokenJson(error.status, { error: error.code, error_description: error.description });
-  if (error.status === 401) response.headers.set('WWW-Authenticate', authChallenge('Basic', { realm, charset: 'UTF-8' }));
+  if (error.status === 401)
+    response.headers.set('WWW-Authenticate', authChallenge('Basic', { realm, charset: 'UTF-8' }));
   return response;
 }
 
@@ -136,7 +141,10 @@ const tokenEndpointOpenApi = {
         },
       },
     },
-    '400': { description: 'invalid_request, unsupported_grant_type, invalid_scope or invalid_target', content: { 'application/json': { schema: errorSchema } } },
+    '400': {
+      description: 'invalid_request, unsupported_grant_type, invalid_scope or invalid_target',
+      content: { 'application/json': { schema: errorSchema } },
+    },
     '401': { description: 'invalid_client', content: { 'application/json': { schema: errorSchema } } },
   },
 };

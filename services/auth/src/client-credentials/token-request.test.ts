@@ -51,7 +51,10 @@ describe('readTokenRequest', () => {
   });
 
   it('form-urldecodes Basic credentials (RFC 6749 §2.3.1)', async () => {
-    const request = await tokenRequest('grant_type=client_credentials', { ...FORM, authorization: basic('a%3Ab:c+d%25') });
+    const request = await tokenRequest('grant_type=client_credentials', {
+      ...FORM,
+      authorization: basic('a%3Ab:c+d%25'),
+    });
     expect(request.credentials).toEqual({ clientId: 'a:b', clientSecret: 'c d%', method: 'basic' });
   });
 
@@ -63,7 +66,10 @@ describe('readTokenRequest', () => {
 
   it('accepts several resource values (RFC 8707) and resource equal to audience', async () => {
     const auth = { ...FORM, authorization: basic('c:s') };
-    expect((await tokenRequest('grant_type=client_credentials&resource=a&resource=b', auth)).audiences).toEqual(['a', 'b']);
+    expect((await tokenRequest('grant_type=client_credentials&resource=a&resource=b', auth)).audiences).toEqual([
+      'a',
+      'b',
+    ]);
     expect((await tokenRequest('grant_type=client_credentials&resource=a&audience=a', auth)).audiences).toEqual(['a']);
   });
 
@@ -80,7 +86,9 @@ describe('readTokenRequest', () => {
     });
 
     it('a repeated parameter with invalid_request (RFC 6749 §3.2)', async () => {
-      expect(await refusal('grant_type=client_credentials&grant_type=client_credentials', auth)).toBe('invalid_request');
+      expect(await refusal('grant_type=client_credentials&grant_type=client_credentials', auth)).toBe(
+        'invalid_request',
+      );
       expect(await refusal('grant_type=client_credentials&scope=a&scope=b', auth)).toBe('invalid_request');
     });
 
@@ -90,7 +98,9 @@ describe('readTokenRequest', () => {
     });
 
     it('a body client_id equal to the Basic one is tolerated (RFC 6749 §3.2.1)', async () => {
-      await expect(tokenRequest('grant_type=client_credentials&client_id=c', auth)).resolves.toMatchObject({ credentials: { method: 'basic' } });
+      await expect(tokenRequest('grant_type=client_credentials&client_id=c', auth)).resolves.toMatchObject({
+        credentials: { method: 'basic' },
+      });
     });
 
     it('a request without client authentication, or without a secret, with invalid_client', async () => {
@@ -100,7 +110,9 @@ describe('readTokenRequest', () => {
     });
 
     it('another authentication scheme with invalid_client', async () => {
-      expect(await refusal('grant_type=client_credentials', { ...FORM, authorization: 'Bearer abc' })).toBe('invalid_client');
+      expect(await refusal('grant_type=client_credentials', { ...FORM, authorization: 'Bearer abc' })).toBe(
+        'invalid_client',
+      );
     });
 
     it.each([
@@ -113,7 +125,9 @@ describe('readTokenRequest', () => {
       ['a header of 10 kB', `Basic ${'A'.repeat(10_000)}`],
       ['extra words', `${basic('c:s')} extra`],
     ])('malformed Basic credentials (%s) with invalid_request', async (_, header) => {
-      expect(await refusal('grant_type=client_credentials', { ...FORM, authorization: header })).toBe('invalid_request');
+      expect(await refusal('grant_type=client_credentials', { ...FORM, authorization: header })).toBe(
+        'invalid_request',
+      );
     });
 
     it.each([
@@ -126,9 +140,14 @@ describe('readTokenRequest', () => {
       expect(await refusal(body, { ...JSON_, authorization: basic('c:s') })).toBe('invalid_request');
     });
 
-    it.each(['text/plain', 'multipart/form-data; boundary=x', 'application/xml'])('Content-Type %s with invalid_request', async (type) => {
-      expect(await refusal('grant_type=client_credentials', { 'content-type': type, authorization: basic('c:s') })).toBe('invalid_request');
-    });
+    it.each(['text/plain', 'multipart/form-data; boundary=x', 'application/xml'])(
+      'Content-Type %s with invalid_request',
+      async (type) => {
+        expect(
+          await refusal('grant_type=client_credentials', { 'content-type': type, authorization: basic('c:s') }),
+        ).toBe('invalid_request');
+      },
+    );
 
     it('a body of 20 kB, and a 3 kB value, with invalid_request', async () => {
       expect(await refusal(`grant_type=client_credentials&pad=${'x'.repeat(20_000)}`, auth)).toBe('invalid_request');

@@ -47,7 +47,8 @@ async function readParameters(request: Request): Promise<Parameters> {
   } catch {
     throw new TokenEndpointError('invalid_request', 'the request body could not be read');
   }
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new TokenEndpointError('invalid_request', 'the request body is too large');
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES)
+    throw new TokenEndpointError('invalid_request', 'the request body is too large');
 
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const parameters =
@@ -57,13 +58,18 @@ async function readParameters(request: Request): Promise<Parameters> {
         ? jsonParameters(body)
         : undefined;
   if (parameters === undefined) {
-    throw new TokenEndpointError('invalid_request', 'Content-Type must be application/x-www-form-urlencoded or application/json');
+    throw new TokenEndpointError(
+      'invalid_request',
+      'Content-Type must be application/x-www-form-urlencoded or application/json',
+    );
   }
 
   for (const [name, values] of parameters) {
     // RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
-    if (values.length > 1 && !REPEATABLE.has(name)) throw new TokenEndpointError('invalid_request', `${name} is repeated`);
-    if (values.some((value) => value.length > MAX_VALUE_LENGTH)) throw new TokenEndpointError('invalid_request', `${name} is too long`);
+    if (values.length > 1 && !REPEATABLE.has(name))
+      throw new TokenEndpointError('invalid_request', `${name} is repeated`);
+    if (values.some((value) => value.length > MAX_VALUE_LENGTH))
+      throw new TokenEndpointError('invalid_request', `${name} is too long`);
   }
   return parameters;
 }
@@ -89,7 +95,8 @@ function jsonParameters(body: string): Parameters {
   const parameters: Parameters = new Map();
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value === 'string') parameters.set(name, [value]);
-    else if (REPEATABLE.has(name) && Array.isArray(value) && value.every((item) => typeof item === 'string')) parameters.set(name, value);
+    else if (REPEATABLE.has(name) && Array.isArray(value) && value.every((item) => typeof item === 'string'))
+      parameters.set(name, value);
     else throw new TokenEndpointError('invalid_request', `${name} must be a string`);
   }
   return parameters;
@@ -122,9 +129,11 @@ function readCredentials(authorization: string | null, parameters: Parameters): 
   if (bodyClientId === undefined && bodyClientSecret === undefined) {
     throw new TokenEndpointError('invalid_client', 'client authentication is required');
   }
-  if (bodyClientId === undefined || bodyClientId === '') throw new TokenEndpointError('invalid_request', 'client_id is required');
+  if (bodyClientId === undefined || bodyClientId === '')
+    throw new TokenEndpointError('invalid_request', 'client_id is required');
   // Only confidential clients exist here: a client_id without a secret cannot authenticate.
-  if (bodyClientSecret === undefined || bodyClientSecret === '') throw new TokenEndpointError('invalid_client', 'client_secret is required');
+  if (bodyClientSecret === undefined || bodyClientSecret === '')
+    throw new TokenEndpointError('invalid_client', 'client_secret is required');
   return { clientId: bodyClientId, clientSecret: bodyClientSecret, method: 'body' };
 }
 

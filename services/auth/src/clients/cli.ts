@@ -1,5 +1,5 @@
 import { runEntryPoint } from '@tessera/config';
-import { openDatabase, type Database } from '@tessera/db';
+import { type Database, openDatabase } from '@tessera/db';
 import { createOAuthClientStore } from '../client-credentials/index.ts';
 import { loadAuthConfig } from '../config.ts';
 import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';

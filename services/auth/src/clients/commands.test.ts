@@ -1,7 +1,7 @@
-import { openDatabase, type Database } from '@tessera/db';
+import { type Database, openDatabase } from '@tessera/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import { createOAuthClientStore, type OAuthClientStore } from '../client-credentials/index.ts';
+import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import * as schema from '../db/schema.ts';
 import { runClientsCommand } from './commands.ts';
 
@@ -33,7 +33,14 @@ describe('clients commands', () => {
   }
 
   it('creates a client and prints its id and secret once, with a warning', async () => {
-    const { code, out } = await run('create', 'billing-worker', '--scopes', 'tasks:read, tasks:write', '--audiences', 'tasks');
+    const { code, out } = await run(
+      'create',
+      'billing-worker',
+      '--scopes',
+      'tasks:read, tasks:write',
+      '--audiences',
+      'tasks',
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/client_id: +[0-9a-f]{32}\n/);
     expect(out).toMatch(/client_secret: +[A-Za-z0-9_-]{43}\n/);
@@ -43,7 +50,10 @@ describe('clients commands', () => {
   });
 
   it('prints JSON with --json, and list never shows a secret', async () => {
-    const created = JSON.parse((await run('create', 'json-client', '--scopes', 'a', '--json')).out) as Record<string, unknown>;
+    const created = JSON.parse((await run('create', 'json-client', '--scopes', 'a', '--json')).out) as Record<
+      string,
+      unknown
+    >;
     expect(created).toMatchObject({ name: 'json-client', scopes: ['a'], audiences: null, revoked_at: null });
     expect(created.client_secret).toEqual(expect.any(String));
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OAuthClientInputError, type OAuthClientInfo, type OAuthClientStore } from '../client-credentials/index.ts';
+import { type OAuthClientInfo, OAuthClientInputError, type OAuthClientStore } from '../client-credentials/index.ts';
 import { assertWritable, writeSecretFile } from './secret-file.ts';
 
 /** Where a command writes; the CLI passes process.stdout/stderr, tests can collect the text. */
@@ -33,7 +33,11 @@ class UsageError extends Error {
 export type OpenStore = () => Promise<OAuthClientStore>;
 
 /** Runs one `clients` command; returns the process exit code. */
-export async function runClientsCommand(argv: string[], openStore: OpenStore, output: CommandOutput): Promise<ExitCode> {
+export async function runClientsCommand(
+  argv: string[],
+  openStore: OpenStore,
+  output: CommandOutput,
+): Promise<ExitCode> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -65,7 +69,12 @@ export async function runClientsCommand(argv: string[], openStore: OpenStore, ou
 }
 
 async function create(args: string[], openStore: OpenStore, { out }: CommandOutput): Promise<ExitCode> {
-  const { positionals, values } = parse(args, { scopes: { type: 'string' }, audiences: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } });
+  const { positionals, values } = parse(args, {
+    scopes: { type: 'string' },
+    audiences: { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  });
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError('create needs a client name');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')} (quote a name with spaces)`);
@@ -80,8 +89,13 @@ async function create(args: string[], openStore: OpenStore, { out }: CommandOutp
     audiences: values.audiences === undefined ? undefined : commaList(values.audiences),
   });
   if (values.out !== undefined) {
-    writeSecretFile(values.out, `${JSON.stringify({ ...publicFields(created.client), client_secret: created.clientSecret })}\n`);
-    out(`Created client "${created.client.name}" (client_id ${created.clientId}); its secret is in ${values.out} (mode 0600).\n`);
+    writeSecretFile(
+      values.out,
+      `${JSON.stringify({ ...publicFields(created.client), client_secret: created.clientSecret })}\n`,
+    );
+    out(
+      `Created client "${created.client.name}" (client_id ${created.clientId}); its secret is in ${values.out} (mode 0600).\n`,
+    );
     return 0;
   }
   if (values.json === true) {
@@ -174,7 +188,13 @@ function publicFields(client: OAuthClientInfo) {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}\n`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `${cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd()}\n`;
   return [header, ...rows].map(line).join('');
 }

@@ -14,14 +14,18 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 describe('betterAuthProblem', () => {
   it('passes successful answers through untouched', async () => {
-    const answer = await appAnswering(() => json(200, { token: 't' }, { 'set-auth-token': 'abc.def' })).request('/api/auth/x');
+    const answer = await appAnswering(() => json(200, { token: 't' }, { 'set-auth-token': 'abc.def' })).request(
+      '/api/auth/x',
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('set-auth-token')).toBe('abc.def');
     expect(await answer.json()).toEqual({ token: 't' });
   });
 
   it('rewrites a Better Auth error as problem+json, keeping the status and snake-casing the code', async () => {
-    const answer = await appAnswering(() => json(401, { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' })).request('/api/auth/x');
+    const answer = await appAnswering(() =>
+      json(401, { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' }),
+    ).request('/api/auth/x');
     expect(answer.status).toBe(401);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     expect(await answer.json()).toEqual({
@@ -35,7 +39,9 @@ describe('betterAuthProblem', () => {
   });
 
   it('names a malformed body invalid_json, like every other service', async () => {
-    const answer = await appAnswering(() => json(400, { code: 'BAD_REQUEST', message: 'Invalid JSON in request body' })).request('/api/auth/x');
+    const answer = await appAnswering(() =>
+      json(400, { code: 'BAD_REQUEST', message: 'Invalid JSON in request body' }),
+    ).request('/api/auth/x');
     expect(((await answer.json()) as { code: string }).code).toBe('invalid_json');
   });
 
@@ -54,8 +60,13 @@ describe('betterAuthProblem', () => {
   });
 
   it('keeps a validation message of another shape as one error on the body', async () => {
-    const answer = await appAnswering(() => json(400, { code: 'VALIDATION_ERROR', message: 'Invalid image' })).request('/api/auth/x');
-    expect(await answer.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '', message: 'Invalid image' }] });
+    const answer = await appAnswering(() => json(400, { code: 'VALIDATION_ERROR', message: 'Invalid image' })).request(
+      '/api/auth/x',
+    );
+    expect(await answer.json()).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: '', message: 'Invalid image' }],
+    });
   });
 
   it('answers the first 20 failing fields of a long validation message and counts the rest', async () => {
@@ -76,7 +87,9 @@ describe('betterAuthProblem', () => {
   });
 
   it('adds Retry-After to the rate limiter answer', async () => {
-    const answer = await appAnswering(() => json(429, { message: 'Too many requests. Please try again later.' }, { 'x-retry-after': '7' })).request('/api/auth/x');
+    const answer = await appAnswering(() =>
+      json(429, { message: 'Too many requests. Please try again later.' }, { 'x-retry-after': '7' }),
+    ).request('/api/auth/x');
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('7');
     expect(answer.headers.get('x-retry-after')).toBe('7');
@@ -94,7 +107,12 @@ describe('betterAuthProblem', () => {
   });
 
   it('never repeats the message of a server error', async () => {
-    const answer = await appAnswering(() => json(500, { code: 'FAILED_TO_CREATE_USER', message: 'duplicate key value violates unique constraint "user_email_unique"' })).request('/api/auth/x');
+    const answer = await appAnswering(() =>
+      json(500, {
+        code: 'FAILED_TO_CREATE_USER',
+        message: 'duplicate key value violates unique constraint "user_email_unique"',
+      }),
+    ).request('/api/auth/x');
     expect(answer.status).toBe(500);
     const body = await answer.text();
     expect(body).not.toContain('duplicate key');
@@ -102,10 +120,19 @@ describe('betterAuthProblem', () => {
   });
 
   it('leaves an RFC 6749 token error as it is, for OAuth clients', async () => {
-    const answer = await appAnswering(() => json(401, { error: 'invalid_client', error_description: 'Client authentication failed.' }, { 'www-authenticate': 'Basic realm="tessera"' })).request('/api/auth/x');
+    const answer = await appAnswering(() =>
+      json(
+        401,
+        { error: 'invalid_client', error_description: 'Client authentication failed.' },
+        { 'www-authenticate': 'Basic realm="tessera"' },
+      ),
+    ).request('/api/auth/x');
     expect(answer.status).toBe(401);
     expect(answer.headers.get('content-type')).toBe('application/json');
     expect(answer.headers.get('www-authenticate')).toBe('Basic realm="tessera"');
-    expect(await answer.json()).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+    expect(await answer.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed.',
+    });
   });
 });

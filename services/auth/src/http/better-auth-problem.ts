@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, problemCodeForStatus, type ProblemFieldError } from '@tessera/guard';
+import { PROBLEM_CONTENT_TYPE, type ProblemFieldError, problemCodeForStatus } from '@tessera/guard';
 import { HttpProblem, problemJson, validationProblem } from '@tessera/server';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -26,7 +26,8 @@ export async function betterAuthProblem(c: Context, response: Response): Promise
   const parsed = parseJson(text);
   // Answers already in a standard error format stay as they are: problem+json, and RFC 6749 §5.2
   // `{ error, error_description }` from the token endpoint, which OAuth clients parse as such.
-  const standard = response.headers.get('content-type')?.includes(PROBLEM_CONTENT_TYPE) || typeof parsed?.error === 'string';
+  const standard =
+    response.headers.get('content-type')?.includes(PROBLEM_CONTENT_TYPE) || typeof parsed?.error === 'string';
   if (standard && response.status < 500) {
     return new Response(text, response);
   }
@@ -45,13 +46,20 @@ export async function betterAuthProblem(c: Context, response: Response): Promise
   let problem: HttpProblem;
   if (status >= 500) {
     c.var.log.error({ status, code: body.code }, 'Better Auth answered with a server error');
-    problem = new HttpProblem({ status, code: 'internal_error', detail: 'The server could not handle the request.', headers });
+    problem = new HttpProblem({
+      status,
+      code: 'internal_error',
+      detail: 'The server could not handle the request.',
+      headers,
+    });
   } else if (status === 400 && body.code === VALIDATION_ERROR) {
     const { code, detail, errors } = validationProblem(fieldErrorsOf(body.message ?? ''));
     problem = new HttpProblem({ status, code, detail, errors, headers, extensions: { message: detail } });
   } else {
     const code = codeFor(status, body);
-    const detail = body.message ?? (status === 429 ? 'Too many requests. Please try again later.' : 'The request could not be handled.');
+    const detail =
+      body.message ??
+      (status === 429 ? 'Too many requests. Please try again later.' : 'The request could not be handled.');
     // `message` repeats `detail` for Better Auth's own browser client, which shows `error.message`.
     problem = new HttpProblem({ status, code, detail, headers, extensions: { message: detail } });
   }
@@ -83,7 +91,9 @@ function fieldErrorsOf(message: string): ProblemFieldError[] {
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -21,7 +21,9 @@ export function clientIpRequest(trustedProxyIpHeader: string | undefined): (c: C
   return function withClientIpHeader(c) {
     const headers = new Headers(c.req.raw.headers);
     headers.delete(CLIENT_IP_HEADER);
-    const address = (trustedProxyIpHeader === undefined ? undefined : lastAddress(headers.get(trustedProxyIpHeader))) ?? socketAddress(c);
+    const address =
+      (trustedProxyIpHeader === undefined ? undefined : lastAddress(headers.get(trustedProxyIpHeader))) ??
+      socketAddress(c);
     if (address !== undefined) headers.set(CLIENT_IP_HEADER, address);
     return new Request(c.req.raw, { headers });
   };

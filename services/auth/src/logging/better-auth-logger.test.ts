@@ -19,7 +19,11 @@ describe('betterAuthLogger', () => {
   it('logs a failed query as its SQL and cause, without the bound values (a session token here)', () => {
     const { lines, log } = capture();
     const sessionToken = 'Q2hhcmxlcyBCYWJiYWdlIHdhcyBoZXJl';
-    const failed = new DrizzleQueryError('select * from "session" where "token" = $1', [sessionToken], new Error('connection terminated'));
+    const failed = new DrizzleQueryError(
+      'select * from "session" where "token" = $1',
+      [sessionToken],
+      new Error('connection terminated'),
+    );
     log('error', 'Failed to read session from database', failed);
     const [line] = lines;
     expect(line).toContain('better-auth: Failed to read session from database');
@@ -31,7 +35,10 @@ describe('betterAuthLogger', () => {
   it('cuts the bound values from a failed query logged as a message, and from a cause that carries them', () => {
     const { lines, log } = capture();
     const sessionToken = 'Q2hhcmxlcyBCYWJiYWdlIHdhcyBoZXJl';
-    const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { query: 'select $1', params: [sessionToken] });
+    const cause = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+      query: 'select $1',
+      params: [sessionToken],
+    });
     const failed = new DrizzleQueryError('select * from "session" where "token" = $1', [sessionToken], cause);
     log('error', failed.message);
     log('error', 'INTERNAL_SERVER_ERROR', { error: failed });
@@ -42,6 +49,10 @@ describe('betterAuthLogger', () => {
   it('passes other details through', () => {
     const { lines, log } = capture();
     log('warn', 'Invalid id token', { provider: 'github' });
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 40, msg: 'better-auth: Invalid id token', details: [{ provider: 'github' }] });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      level: 40,
+      msg: 'better-auth: Invalid id token',
+      details: [{ provider: 'github' }],
+    });
   });
 });

@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
 import { apiDocs } from '@tessera/server';
+import { Hono } from 'hono';
 import type { AuthConfig } from '../config.ts';
 import { MAX_WAIT_SECONDS, REVOCATIONS_PATH } from '../revocations/revocations-route.ts';
-import { withoutUnavailableRoutes, type RouteOperation } from './unavailable-routes.ts';
+import { type RouteOperation, withoutUnavailableRoutes } from './unavailable-routes.ts';
 
 /** The part of Better Auth's generated OpenAPI document this service republishes. */
 type BetterAuthOpenApi = {
@@ -26,7 +26,8 @@ const DISCOVERY_PATH = {
     get: {
       tags: ['Discovery'],
       operationId: 'getOpenIdConfiguration',
-      description: 'Issuer, JWKS location (absent in shared-secret mode), token endpoint, grant types and signing algorithms.',
+      description:
+        'Issuer, JWKS location (absent in shared-secret mode), token endpoint, grant types and signing algorithms.',
       security: [],
       responses: { '200': { description: 'Authorization server metadata' } },
     },
@@ -35,12 +36,16 @@ const DISCOVERY_PATH = {
 
 const entrySchema = {
   type: 'object',
-  description: 'A revoked session (`sid`) or OAuth client (`client_id`): tokens naming it are refused until `expires_at`.',
+  description:
+    'A revoked session (`sid`) or OAuth client (`client_id`): tokens naming it are refused until `expires_at`.',
   properties: {
     sid: { type: 'string', description: 'The ended session: the `sid` claim of the user tokens issued for it.' },
     client_id: { type: 'string', description: 'The revoked client: the `client_id` claim of its service tokens.' },
     revoked_at: { type: 'integer', description: 'When it was revoked (seconds since the epoch).' },
-    expires_at: { type: 'integer', description: 'After this no token issued before `revoked_at` is valid: the entry can be dropped.' },
+    expires_at: {
+      type: 'integer',
+      description: 'After this no token issued before `revoked_at` is valid: the entry can be dropped.',
+    },
   },
   required: ['revoked_at', 'expires_at'],
 };
@@ -53,10 +58,16 @@ const REVOCATIONS_PATH_ITEM = {
       description:
         'The sessions and OAuth clients revoked within the longest token lifetime plus 30 s, and a way to follow them. ' +
         'Without `after`: the whole list, with an ETag (`If-None-Match` answers 304). With `after=<cursor>`: what came ' +
-        "after it, held up to `wait` seconds until there is something; a cursor of another process answers the whole list. Public, like the JWKS.",
+        'after it, held up to `wait` seconds until there is something; a cursor of another process answers the whole list. Public, like the JWKS.',
       security: [],
       parameters: [
-        { name: 'after', in: 'query', required: false, schema: { type: 'string', maxLength: 200 }, description: 'The `cursor` of an earlier answer.' },
+        {
+          name: 'after',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', maxLength: 200 },
+          description: 'The `cursor` of an earlier answer.',
+        },
         {
           name: 'wait',
           in: 'query',
@@ -64,17 +75,28 @@ const REVOCATIONS_PATH_ITEM = {
           schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
           description: 'With `after`: seconds to hold the request until something comes after the cursor.',
         },
-        { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The ETag of the whole list you hold.' },
+        {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: 'The ETag of the whole list you hold.',
+        },
       ],
       responses: {
         '200': {
-          description: '`complete: true`: the whole list; `complete: false`: the entries after `after` (possibly none).',
+          description:
+            '`complete: true`: the whole list; `complete: false`: the entries after `after` (possibly none).',
           headers: { ETag: { schema: { type: 'string' }, description: 'On whole-list answers: `"<cursor>"`.' } },
           content: {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { cursor: { type: 'string' }, complete: { type: 'boolean' }, revocations: { type: 'array', items: entrySchema } },
+                properties: {
+                  cursor: { type: 'string' },
+                  complete: { type: 'boolean' },
+                  revocations: { type: 'array', items: entrySchema },
+                },
                 required: ['cursor', 'complete', 'revocations'],
               },
             },
@@ -92,10 +114,15 @@ const REVOCATIONS_PATH_ITEM = {
  * discovery. Better Auth describes its paths relative to `<AUTH_URL>/api/auth`; here they are absolute
  * paths on `AUTH_URL`, so one document describes the whole service.
  */
-async function buildOpenApiDocument({ config, generateBetterAuthDocument, unavailable = [] }: OpenApiSources): Promise<Record<string, unknown>> {
+async function buildOpenApiDocument({
+  config,
+  generateBetterAuthDocument,
+  unavailable = [],
+}: OpenApiSources): Promise<Record<string, unknown>> {
   const generated = await generateBetterAuthDocument();
   const paths: Record<string, unknown> = { ...DISCOVERY_PATH, ...REVOCATIONS_PATH_ITEM };
-  for (const [path, item] of Object.entries(withoutUnavailableRoutes(generated.paths, unavailable))) paths[`/api/auth${path}`] = item;
+  for (const [path, item] of Object.entries(withoutUnavailableRoutes(generated.paths, unavailable)))
+    paths[`/api/auth${path}`] = item;
   // In shared-secret mode the JWKS route only answers 404: do not advertise it.
   if (config.jwt.mode === 'secret') delete paths['/api/auth/jwks'];
   return {
@@ -103,7 +130,8 @@ async function buildOpenApiDocument({ config, generateBetterAuthDocument, unavai
     info: {
       title: 'Tessera auth service',
       version: '0.1.0',
-      description: 'Accounts and sessions (Better Auth), user JWTs from /api/auth/token, the JWKS, service tokens, and revocations.',
+      description:
+        'Accounts and sessions (Better Auth), user JWTs from /api/auth/token, the JWKS, service tokens, and revocations.',
     },
     servers: [{ url: config.url }],
     tags: generated.tags,

@@ -20,12 +20,21 @@ export function unavailableRoutes(options: BetterAuthOptions): RouteOperation[] 
     ...both('/error'),
   ];
   if (Object.keys(options.socialProviders ?? {}).length === 0) {
-    for (const path of ['/sign-in/social', '/callback/{id}', '/link-social', '/unlink-account', '/refresh-token', '/get-access-token', '/account-info']) {
+    for (const path of [
+      '/sign-in/social',
+      '/callback/{id}',
+      '/link-social',
+      '/unlink-account',
+      '/refresh-token',
+      '/get-access-token',
+      '/account-info',
+    ]) {
       unavailable.push(...both(path));
     }
   }
   if (options.emailAndPassword?.sendResetPassword === undefined) {
-    for (const path of ['/request-password-reset', '/reset-password', '/reset-password/{token}']) unavailable.push(...both(path));
+    for (const path of ['/request-password-reset', '/reset-password', '/reset-password/{token}'])
+      unavailable.push(...both(path));
   }
   if (options.emailVerification?.sendVerificationEmail === undefined) {
     for (const path of ['/verify-email', '/send-verification-email']) unavailable.push(...both(path));
@@ -38,12 +47,20 @@ export function unavailableRoutes(options: BetterAuthOptions): RouteOperation[] 
 }
 
 /** Better Auth's `paths` without the operations of {@link unavailableRoutes}, and without paths left empty. */
-export function withoutUnavailableRoutes(paths: Record<string, unknown>, unavailable: RouteOperation[]): Record<string, unknown> {
+export function withoutUnavailableRoutes(
+  paths: Record<string, unknown>,
+  unavailable: RouteOperation[],
+): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const [path, item] of Object.entries(paths)) {
     const operations = { ...(item as Record<string, unknown>) };
     for (const route of unavailable) if (route.path === path) delete operations[route.method];
-    if (Object.keys(operations).some((key) => key === 'get' || key === 'post' || key === 'put' || key === 'patch' || key === 'delete')) kept[path] = operations;
+    if (
+      Object.keys(operations).some(
+        (key) => key === 'get' || key === 'post' || key === 'put' || key === 'patch' || key === 'delete',
+      )
+    )
+      kept[path] = operations;
   }
   return kept;
 }

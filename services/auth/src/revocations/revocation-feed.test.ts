@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@tessera/db';
-import { createTestDatabase, testDatabaseTargets, type TestDatabase } from '@tessera/db/testing';
+import { type Database, openDatabase } from '@tessera/db';
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import { createLogger } from '@tessera/server';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -14,7 +14,9 @@ const retentionSeconds = 930;
 
 /** A revocation row as the triggers write it, `secondsAgo` in the past. */
 function insertRevocation(database: Database<typeof schema>, sid: string, secondsAgo = 0) {
-  return database.db.execute(sql`insert into revocation (sid, revoked_at) values (${sid}, clock_timestamp() - make_interval(secs => ${secondsAgo}))`);
+  return database.db.execute(
+    sql`insert into revocation (sid, revoked_at) values (${sid}, clock_timestamp() - make_interval(secs => ${secondsAgo}))`,
+  );
 }
 
 const idsOf = (feed: RevocationFeed) => feed.all().map((entry) => ('sid' in entry ? entry.sid : entry.client_id));
@@ -26,7 +28,12 @@ describe.each(testDatabaseTargets())('the revocation feed on %s', (target) => {
 
   beforeEach(async () => {
     testDatabase = target === 'postgres' ? await createTestDatabase() : undefined;
-    database = await openDatabase({ url: testDatabase?.url ?? 'memory://', dataDir: '/nonexistent', name: 'auth', schema });
+    database = await openDatabase({
+      url: testDatabase?.url ?? 'memory://',
+      dataDir: '/nonexistent',
+      name: 'auth',
+      schema,
+    });
     await database.migrate(MIGRATIONS_FOLDER);
   });
   afterEach(async () => {
@@ -105,7 +112,9 @@ describe.runIf(testDatabaseTargets().includes('postgres'))('the revocation feed 
         });
       });
       await vi.waitFor(async () => {
-        const result = await database.db.execute(sql`select count(*)::int as running from pg_stat_activity where state = 'idle in transaction'`);
+        const result = await database.db.execute(
+          sql`select count(*)::int as running from pg_stat_activity where state = 'idle in transaction'`,
+        );
         const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { running: number }[];
         expect(row?.running).toBeGreaterThanOrEqual(1);
       });

@@ -103,7 +103,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
     }
     log.length = kept;
     // Every replica prunes; the statements are idempotent and cheap on the revoked_at index.
-    await db.execute(sql`delete from revocation where revoked_at < clock_timestamp() - make_interval(secs => ${retentionSeconds})`);
+    await db.execute(
+      sql`delete from revocation where revoked_at < clock_timestamp() - make_interval(secs => ${retentionSeconds})`,
+    );
   }
 
   async function read(filter: ReturnType<typeof sql>): Promise<RevocationEntry[]> {
@@ -114,7 +116,10 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
             'sid', sid, 'client_id', client_id, 'revoked_at', floor(extract(epoch from revoked_at))) order by id)
           from revocation where ${filter}
         ), '[]')::text as rows`);
-    const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { xmin: string; rows: string }[];
+    const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      xmin: string;
+      rows: string;
+    }[];
     if (row === undefined) throw new Error('the revocation query returned no row');
     xmin = row.xmin;
     return parseRevocationRows(JSON.parse(row.rows), retentionSeconds);

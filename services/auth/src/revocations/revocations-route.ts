@@ -42,7 +42,11 @@ export function revocationRoutes(feed: RevocationFeed): Hono {
   let whole: { cursor: string; json: string } | undefined;
   const wholeJson = (): string => {
     const cursor = feed.cursor;
-    if (whole?.cursor !== cursor) whole = { cursor, json: JSON.stringify({ cursor, complete: true, revocations: feed.all() } satisfies RevocationsBody) };
+    if (whole?.cursor !== cursor)
+      whole = {
+        cursor,
+        json: JSON.stringify({ cursor, complete: true, revocations: feed.all() } satisfies RevocationsBody),
+      };
     return whole.json;
   };
   const headers = (etag?: string) => ({
@@ -65,6 +69,10 @@ export function revocationRoutes(feed: RevocationFeed): Hono {
     if (feed.after(after)?.length === 0) await feed.waitForChange(after, wait * 1000, c.req.raw.signal);
     const since = feed.after(after);
     if (since === undefined) return c.body(wholeJson(), 200, headers(`"${feed.cursor}"`));
-    return c.body(JSON.stringify({ cursor: feed.cursor, complete: false, revocations: since } satisfies RevocationsBody), 200, headers());
+    return c.body(
+      JSON.stringify({ cursor: feed.cursor, complete: false, revocations: since } satisfies RevocationsBody),
+      200,
+      headers(),
+    );
   });
 }

@@ -5,12 +5,19 @@ import { loadAuthConfig } from '../config.ts';
 import { audienceClaim, jwtPluginOptions, signingAlgorithm } from './jwt-plugin-options.ts';
 
 const secret = () => randomBytes(32).toString('base64url');
-const configFor = (env: Record<string, string>) => loadAuthConfig({ BETTER_AUTH_SECRET: secret(), DATA_DIR: '/nonexistent', ...env });
+const configFor = (env: Record<string, string>) =>
+  loadAuthConfig({ BETTER_AUTH_SECRET: secret(), DATA_DIR: '/nonexistent', ...env });
 
 describe('jwtPluginOptions', () => {
   it('configures JWKS keys of JWT_ALG, rotation and grace period, issuer, audience and lifetime', () => {
-    const options = jwtPluginOptions(configFor({ JWT_ALG: 'RS256', JWT_TTL: '5m', JWT_ROTATION_INTERVAL: '7d', JWT_GRACE_PERIOD: '2h' }));
-    expect(options.jwks).toEqual({ keyPairConfig: { alg: 'RS256', modulusLength: 2048 }, rotationInterval: 604_800, gracePeriod: 7200 });
+    const options = jwtPluginOptions(
+      configFor({ JWT_ALG: 'RS256', JWT_TTL: '5m', JWT_ROTATION_INTERVAL: '7d', JWT_GRACE_PERIOD: '2h' }),
+    );
+    expect(options.jwks).toEqual({
+      keyPairConfig: { alg: 'RS256', modulusLength: 2048 },
+      rotationInterval: 604_800,
+      gracePeriod: 7200,
+    });
     expect(options.jwt).toMatchObject({ issuer: 'http://localhost:3000', audience: 'tessera', expirationTime: '300s' });
     expect(options.jwt?.sign).toBeUndefined();
   });
@@ -22,8 +29,22 @@ describe('jwtPluginOptions', () => {
 
   it('adds user_id, email, name and sid to the payload', async () => {
     const claims = await jwtPluginOptions(configFor({})).jwt?.definePayload?.({
-      user: { id: 'u1', email: 'a@example.test', name: 'A', emailVerified: false, createdAt: new Date(), updatedAt: new Date() },
-      session: { id: 's1', userId: 'u1', token: 't', expiresAt: new Date(), createdAt: new Date(), updatedAt: new Date() },
+      user: {
+        id: 'u1',
+        email: 'a@example.test',
+        name: 'A',
+        emailVerified: false,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
+      session: {
+        id: 's1',
+        userId: 'u1',
+        token: 't',
+        expiresAt: new Date(),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
     });
     expect(claims).toEqual({ user_id: 'u1', email: 'a@example.test', name: 'A', sid: 's1' });
   });

@@ -37,7 +37,8 @@ export function jwtPluginOptions(config: AuthConfig): JwtOptions {
   return {
     jwt,
     jwks: {
-      keyPairConfig: alg === 'EdDSA' ? { alg, crv: 'Ed25519' } : alg === 'RS256' ? { alg, modulusLength: 2048 } : { alg },
+      keyPairConfig:
+        alg === 'EdDSA' ? { alg, crv: 'Ed25519' } : alg === 'RS256' ? { alg, modulusLength: 2048 } : { alg },
       ...(rotationIntervalSeconds > 0 ? { rotationInterval: rotationIntervalSeconds } : {}),
       gracePeriod: gracePeriodSeconds,
     },

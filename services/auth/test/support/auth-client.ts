@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { testDatabaseTargets, createTestDatabase, type TestDatabase } from '@tessera/db/testing';
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from '@tessera/db/testing';
 import type { Logger } from '@tessera/server';
 import { nativeFetch, startTestAuthService, type TestAuthService } from '../../src/testing.ts';
 
 /** POSTs JSON as a native client: exactly these headers (no cookies, no Origin, no Sec-Fetch-* unless given). */
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return nativeFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return nativeFetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Signs in with email and password and returns the raw response. */
-export function signIn(service: TestAuthService, email: string, password: string, headers: Record<string, string> = {}): Promise<Response> {
+export function signIn(
+  service: TestAuthService,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return postJson(`${service.url}/api/auth/sign-in/email`, { email, password }, headers);
 }
 

@@ -43,12 +43,16 @@ export async function recordNetwork(page: Page): Promise<NetworkLog> {
     Object.assign(entry(requestId), { url: request.url, method: request.method });
   });
   devtools.on('Network.requestWillBeSentExtraInfo', ({ requestId, associatedCookies }) => {
-    entry(requestId).cookiesSent = associatedCookies.filter(({ blockedReasons }) => blockedReasons.length === 0).map(({ cookie }) => cookie.name);
+    entry(requestId).cookiesSent = associatedCookies
+      .filter(({ blockedReasons }) => blockedReasons.length === 0)
+      .map(({ cookie }) => cookie.name);
   });
   devtools.on('Network.responseReceivedExtraInfo', ({ requestId, statusCode, headers }) => {
     const exchange = entry(requestId);
     exchange.status = statusCode;
-    exchange.responseHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    exchange.responseHeaders = Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
   });
   devtools.on('Network.loadingFailed', ({ requestId, corsErrorStatus }) => {
     if (corsErrorStatus !== undefined) entry(requestId).corsError = corsErrorStatus.corsError;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium: the only browser this machine and CI can install (browser downloads are not reachable). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -85,7 +85,13 @@ export type PageFetchResult =
 /** A `fetch` to run inside the page; only JSON-serialisable parts of `RequestInit`. */
 export type PageFetchRequest = {
   url: string;
-  init?: { method?: string; credentials?: 'include' | 'omit' | 'same-origin'; mode?: 'cors' | 'no-cors'; headers?: Record<string, string>; body?: string };
+  init?: {
+    method?: string;
+    credentials?: 'include' | 'omit' | 'same-origin';
+    mode?: 'cors' | 'no-cors';
+    headers?: Record<string, string>;
+    body?: string;
+  };
   /** Response headers the script tries to read. */
   read?: string[];
 };
@@ -95,24 +101,43 @@ export type PageFetchRequest = {
  * script could see. A rejection (CORS failure) is returned, not thrown.
  */
 export function fetchFromPage(page: Page, request: PageFetchRequest): Promise<PageFetchResult> {
-  return page.evaluate(async ({ url, init, read }) => {
-    try {
-      const response = await fetch(url, init);
-      const headers: Record<string, string | null> = {};
-      for (const name of read) headers[name] = response.headers.get(name);
-      return { outcome: 'response' as const, status: response.status, type: response.type, headers, body: await response.text() };
-    } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      return { outcome: 'rejected' as const, errorName: name, message };
-    }
-  }, { url: request.url, init: request.init ?? {}, read: request.read ?? [] });
+  return page.evaluate(
+    async ({ url, init, read }) => {
+      try {
+        const response = await fetch(url, init);
+        const headers: Record<string, string | null> = {};
+        for (const name of read) headers[name] = response.headers.get(name);
+        return {
+          outcome: 'response' as const,
+          status: response.status,
+          type: response.type,
+          headers,
+          body: await response.text(),
+        };
+      } catch (error) {
+        const { name, message } = error instanceof Error ? error : new Error(String(error));
+        return { outcome: 'rejected' as const, errorName: name, message };
+      }
+    },
+    { url: request.url, init: request.init ?? {}, read: request.read ?? [] },
+  );
 }
 
 /** A credentialed JSON POST from the page, as a SPA sends sign-up and sign-in. */
-export function postJsonFromPage(page: Page, url: string, body: unknown, read: string[] = []): Promise<PageFetchResult> {
+export function postJsonFromPage(
+  page: Page,
+  url: string,
+  body: unknown,
+  read: string[] = [],
+): Promise<PageFetchResult> {
   return fetchFromPage(page, {
     url,
-    init: { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    init: {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    },
     read,
   });
 }

@@ -10,11 +10,15 @@ describe.each(testDatabaseTargets())('openTasksDatabase on %s', (target) => {
 
   it('applies the migrations: the table with row-level security enabled and forced, and no SQL functions left', async () => {
     const [table] = rowsOf<{ enabled: boolean; forced: boolean }>(
-      await database().db.execute(sql`select relrowsecurity as enabled, relforcerowsecurity as forced from pg_class where relname = 'tasks'`),
+      await database().db.execute(
+        sql`select relrowsecurity as enabled, relforcerowsecurity as forced from pg_class where relname = 'tasks'`,
+      ),
     );
     expect(table).toEqual({ enabled: true, forced: true });
     const policies = rowsOf<{ name: string; command: string; roles: string }>(
-      await database().db.execute(sql`select policyname as name, cmd as command, roles::text as roles from pg_policies where tablename = 'tasks'`),
+      await database().db.execute(
+        sql`select policyname as name, cmd as command, roles::text as roles from pg_policies where tablename = 'tasks'`,
+      ),
     );
     expect(policies).toEqual([{ name: 'tasks_subject', command: 'ALL', roles: '{tessera_tasks_app}' }]);
     const functions = rowsOf(await database().db.execute(sql`select proname from pg_proc where proname like 'tasks%'`));
@@ -35,7 +39,11 @@ describe.each(testDatabaseTargets())('openTasksDatabase on %s', (target) => {
       const database = await openTasksDatabaseFor(config);
       try {
         const held = await Promise.all(
-          Array.from({ length: 5 }, () => database.db.execute(sql`select pg_backend_pid() as pid, pg_sleep(0.2)`).then((result) => rowsOf<{ pid: number }>(result)[0]?.pid)),
+          Array.from({ length: 5 }, () =>
+            database.db
+              .execute(sql`select pg_backend_pid() as pid, pg_sleep(0.2)`)
+              .then((result) => rowsOf<{ pid: number }>(result)[0]?.pid),
+          ),
         );
         expect(new Set(held).size).toBe(3);
       } finally {

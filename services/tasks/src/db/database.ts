@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type AppDatabase, type Database } from '@tessera/db';
+import { type AppDatabase, type Database, openDatabase } from '@tessera/db';
 import type { TasksConfig } from '../config.ts';
 import { tasksSchema } from './schema.ts';
 

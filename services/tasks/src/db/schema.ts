@@ -37,7 +37,10 @@ export const tasks = pgTable(
     check('tasks_user_id_check', sql`${table.userId} <> ''`),
     check('tasks_status_check', sql`${table.status} in ('todo', 'in_progress', 'done')`),
     check('tasks_title_length_check', sql`char_length(${table.title}) between 1 and 200`),
-    check('tasks_description_length_check', sql`${table.description} is null or char_length(${table.description}) <= 5000`),
+    check(
+      'tasks_description_length_check',
+      sql`${table.description} is null or char_length(${table.description}) <= 5000`,
+    ),
     pgPolicy('tasks_subject', {
       for: 'all',
       to: tasksAppRole,

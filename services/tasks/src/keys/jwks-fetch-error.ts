@@ -19,11 +19,13 @@ export function logJwksFetchError(logger: Logger, jwksUrl: string): (error: Erro
 function rootCause(error: Error): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5; depth += 1) {
-    const next: unknown = current instanceof AggregateError ? current.errors[0] : (current as { cause?: unknown }).cause;
+    const next: unknown =
+      current instanceof AggregateError ? current.errors[0] : (current as { cause?: unknown }).cause;
     if (!(next instanceof Error)) break;
     current = next;
   }
   const innermost = current as Error & { code?: unknown };
-  const code = typeof innermost.code === 'string' && !innermost.message.includes(innermost.code) ? ` (${innermost.code})` : '';
+  const code =
+    typeof innermost.code === 'string' && !innermost.message.includes(innermost.code) ? ` (${innermost.code})` : '';
   return `${innermost.message}${code}`;
 }

@@ -1,6 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { CreateTaskSchema, ListTasksQuerySchema, TaskIdParamsSchema, TaskPageSchema, TaskSchema, UpdateTaskSchema, UserIdParamsSchema } from '../tasks/task-schemas.ts';
 import { kitProblemResponses, problemResponse } from '@tessera/server';
+import {
+  CreateTaskSchema,
+  ListTasksQuerySchema,
+  TaskIdParamsSchema,
+  TaskPageSchema,
+  TaskSchema,
+  UpdateTaskSchema,
+  UserIdParamsSchema,
+} from '../tasks/task-schemas.ts';
 
 /** Every task route requires a bearer JWT (the `bearerAuth` security scheme registered by the app). */
 const security = [{ bearerAuth: [] }];
@@ -13,12 +21,20 @@ const body = <T>(schema: T) => ({ body: { required: true, ...json(schema) } });
 const taskProblems = {
   forbidden: problemResponse(
     'Not allowed: another user named in the path (`forbidden`), a service token on a user-only route (`user_subject_required`), or a missing scope (`insufficient_scope`)',
-    { 'WWW-Authenticate': { description: 'With `insufficient_scope` only: the RFC 6750 §3 challenge naming the scope needed', schema: { type: 'string' } } },
+    {
+      'WWW-Authenticate': {
+        description: 'With `insufficient_scope` only: the RFC 6750 §3 challenge naming the scope needed',
+        schema: { type: 'string' },
+      },
+    },
   ),
   notFound: problemResponse("No such task for this caller (`task_not_found`); someone else's task looks the same"),
-  unavailable: problemResponse('The database or the verification keys are unavailable (`database_unavailable`, `keys_unavailable`); retry later', {
-    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
-  }),
+  unavailable: problemResponse(
+    'The database or the verification keys are unavailable (`database_unavailable`, `keys_unavailable`); retry later',
+    {
+      'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+    },
+  ),
 } as const;
 
 const readErrors = {
@@ -27,7 +43,11 @@ const readErrors = {
   403: taskProblems.forbidden,
   503: taskProblems.unavailable,
 } as const;
-const writeErrors = { ...readErrors, 413: kitProblemResponses.payloadTooLarge, 415: kitProblemResponses.unsupportedMediaType } as const;
+const writeErrors = {
+  ...readErrors,
+  413: kitProblemResponses.payloadTooLarge,
+  415: kitProblemResponses.unsupportedMediaType,
+} as const;
 
 /** `GET /v1/tasks`: the calling user's tasks. */
 export const listOwnTasksRoute = createRoute({
@@ -37,7 +57,8 @@ export const listOwnTasksRoute = createRoute({
   tags,
   security,
   summary: "List the caller's tasks",
-  description: 'Ordered by `createdAt` then `id`; keyset-paginated with `cursor`. Service tokens get 403: use the path form.',
+  description:
+    'Ordered by `createdAt` then `id`; keyset-paginated with `cursor`. Service tokens get 403: use the path form.',
   request: { query: ListTasksQuerySchema },
   responses: { 200: { description: 'A page of tasks', ...json(TaskPageSchema) }, ...readErrors },
 });
@@ -62,7 +83,7 @@ export const getTaskRoute = createRoute({
   path: '/v1/tasks/{id}',
   tags,
   security,
-  summary: 'Get one of the caller\'s tasks',
+  summary: "Get one of the caller's tasks",
   request: { params: TaskIdParamsSchema },
   responses: { 200: { description: 'The task', ...json(TaskSchema) }, ...readErrors, 404: taskProblems.notFound },
 });
@@ -74,9 +95,13 @@ export const updateTaskRoute = createRoute({
   path: '/v1/tasks/{id}',
   tags,
   security,
-  summary: 'Update some fields of one of the caller\'s tasks',
+  summary: "Update some fields of one of the caller's tasks",
   request: { params: TaskIdParamsSchema, ...body(UpdateTaskSchema) },
-  responses: { 200: { description: 'The updated task', ...json(TaskSchema) }, ...writeErrors, 404: taskProblems.notFound },
+  responses: {
+    200: { description: 'The updated task', ...json(TaskSchema) },
+    ...writeErrors,
+    404: taskProblems.notFound,
+  },
 });
 
 /** `DELETE /v1/tasks/{id}`. */
@@ -86,13 +111,13 @@ export const deleteTaskRoute = createRoute({
   path: '/v1/tasks/{id}',
   tags,
   security,
-  summary: 'Delete one of the caller\'s tasks',
+  summary: "Delete one of the caller's tasks",
   request: { params: TaskIdParamsSchema },
   responses: { 204: { description: 'Deleted' }, ...readErrors, 404: taskProblems.notFound },
 });
 
 const pathFormDescription =
-  'User tokens: `userId` must be `me` or the caller\'s own id, else 403. Service tokens may name any user with scope `tasks:read` (reads; `tasks:write` also grants reads) or `tasks:write` (writes); each such access is logged with the client id.';
+  "User tokens: `userId` must be `me` or the caller's own id, else 403. Service tokens may name any user with scope `tasks:read` (reads; `tasks:write` also grants reads) or `tasks:write` (writes); each such access is logged with the client id.";
 
 /** `GET /v1/users/{userId}/tasks`. */
 export const listUserTasksRoute = createRoute({
@@ -101,7 +126,7 @@ export const listUserTasksRoute = createRoute({
   path: '/v1/users/{userId}/tasks',
   tags,
   security,
-  summary: 'List a user\'s tasks',
+  summary: "List a user's tasks",
   description: pathFormDescription,
   request: { params: UserIdParamsSchema, query: ListTasksQuerySchema },
   responses: { 200: { description: 'A page of tasks', ...json(TaskPageSchema) }, ...readErrors },

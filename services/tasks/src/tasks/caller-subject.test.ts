@@ -1,10 +1,16 @@
-import { HttpProblem } from '@tessera/server';
 import type { Principal } from '@tessera/guard';
+import { HttpProblem } from '@tessera/server';
 import { describe, expect, it } from 'vitest';
 import { namedSubject, ownSubject } from './caller-subject.ts';
 
 const claims = { iss: 'http://auth.test', aud: 'tessera', exp: 2_000_000_000 };
-const user: Principal = { kind: 'user', subject: 'user-1', userId: 'user-1', scopes: new Set(), claims: { ...claims, sub: 'user-1' } };
+const user: Principal = {
+  kind: 'user',
+  subject: 'user-1',
+  userId: 'user-1',
+  scopes: new Set(),
+  claims: { ...claims, sub: 'user-1' },
+};
 const service = (...scopes: string[]): Principal => ({
   kind: 'service',
   subject: 'client:billing',
@@ -45,14 +51,26 @@ describe('namedSubject', () => {
   });
 
   it('lets a service read with tasks:read or tasks:write, and write only with tasks:write', () => {
-    expect(namedSubject(service('tasks:read'), 'user-2', 'read')).toEqual({ subject: 'user-2', onBehalfOf: { clientId: 'billing' } });
+    expect(namedSubject(service('tasks:read'), 'user-2', 'read')).toEqual({
+      subject: 'user-2',
+      onBehalfOf: { clientId: 'billing' },
+    });
     expect(namedSubject(service('tasks:write'), 'user-2', 'read').subject).toBe('user-2');
     expect(namedSubject(service('tasks:write'), 'user-2', 'write').subject).toBe('user-2');
-    expect(refusal(() => namedSubject(service('tasks:read'), 'user-2', 'write'))).toEqual({ status: 403, code: 'insufficient_scope' });
-    expect(refusal(() => namedSubject(service(), 'user-2', 'read'))).toEqual({ status: 403, code: 'insufficient_scope' });
+    expect(refusal(() => namedSubject(service('tasks:read'), 'user-2', 'write'))).toEqual({
+      status: 403,
+      code: 'insufficient_scope',
+    });
+    expect(refusal(() => namedSubject(service(), 'user-2', 'read'))).toEqual({
+      status: 403,
+      code: 'insufficient_scope',
+    });
   });
 
   it('refuses `me` for a service: it has no tasks of its own', () => {
-    expect(refusal(() => namedSubject(service('tasks:read'), 'me', 'read'))).toEqual({ status: 403, code: 'user_subject_required' });
+    expect(refusal(() => namedSubject(service('tasks:read'), 'me', 'read'))).toEqual({
+      status: 403,
+      code: 'user_subject_required',
+    });
   });
 });

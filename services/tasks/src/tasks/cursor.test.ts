@@ -28,8 +28,14 @@ describe('list cursor', () => {
     ['base64url of something that is not JSON', Buffer.from('nope').toString('base64url')],
     ['a JSON object', Buffer.from('{"createdAt":"x"}').toString('base64url')],
     ['an unknown version', Buffer.from(JSON.stringify([2, position.createdAt, position.id])).toString('base64url')],
-    ['millisecond precision', Buffer.from(JSON.stringify([1, '2026-11-21T20:51:37.123Z', position.id])).toString('base64url')],
-    ['an impossible date', Buffer.from(JSON.stringify([1, '2026-02-30T00:00:00.000000Z', position.id])).toString('base64url')],
+    [
+      'millisecond precision',
+      Buffer.from(JSON.stringify([1, '2026-11-21T20:51:37.123Z', position.id])).toString('base64url'),
+    ],
+    [
+      'an impossible date',
+      Buffer.from(JSON.stringify([1, '2026-02-30T00:00:00.000000Z', position.id])).toString('base64url'),
+    ],
     ['an id that is not a uuid', Buffer.from(JSON.stringify([1, position.createdAt, 'x'])).toString('base64url')],
     ['an overlong value', 'a'.repeat(300)],
   ])('refuses %s', (_, cursor) => {

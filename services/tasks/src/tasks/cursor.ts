@@ -42,7 +42,8 @@ export function decodeCursor(cursor: string): ListPosition {
   }
   if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidCursorError();
   const [version, createdAt, id] = decoded as unknown[];
-  if (version !== cursorVersion || typeof createdAt !== 'string' || typeof id !== 'string') throw new InvalidCursorError();
+  if (version !== cursorVersion || typeof createdAt !== 'string' || typeof id !== 'string')
+    throw new InvalidCursorError();
   if (!microsecondIso.test(createdAt) || !isRealInstant(createdAt) || !uuid.test(id)) throw new InvalidCursorError();
   // Only the canonical encoding is accepted, so one position has exactly one cursor.
   if (encodeCursor({ createdAt, id }) !== cursor) throw new InvalidCursorError();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { DatabaseUnavailableError, type SubjectTransaction, withSubject } from '@tessera/db';
 import { failureSqlState, rowsOf, testDatabaseTargets } from '@tessera/db/testing';
-import { DatabaseUnavailableError, withSubject, type SubjectTransaction } from '@tessera/db';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { TasksSchema } from '../db/database.ts';
 import { useTasksDatabase } from '../../test/support/tasks-database.ts';
+import type { TasksSchema } from '../db/database.ts';
 import { decodeCursor } from './cursor.ts';
 import { TaskRepository, tasksScope } from './task-repository.ts';
 
@@ -15,20 +15,34 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
   const bob = `user-${randomUUID()}`;
   const tasksOf = (subject: string) => TaskRepository.forSubject(database(), subject);
   /** Runs statements outside the repository in exactly its scope: how the tests reach the second lock alone. */
-  const inSubjectScope = <T>(subject: string, work: (tx: SubjectTransaction<TasksSchema>) => Promise<T>) => withSubject(database().db, subject, work, tasksScope);
+  const inSubjectScope = <T>(subject: string, work: (tx: SubjectTransaction<TasksSchema>) => Promise<T>) =>
+    withSubject(database().db, subject, work, tasksScope);
   const session = async () =>
     rowsOf<{ user: string; subject: string | null }>(
-      await database().db.execute(sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`),
+      await database().db.execute(
+        sql`select current_user as "user", nullif(current_setting('app.user_id', true), '') as subject`,
+      ),
     )[0];
 
   it('creates, reads, updates and deletes a task of its subject', async () => {
     const created = await tasksOf(alice).create({ title: 'Write the spec', dueAt: '2027-01-02T03:04:05.678+01:00' });
-    expect(created).toMatchObject({ userId: alice, title: 'Write the spec', description: null, status: 'todo', dueAt: '2027-01-02T02:04:05.678000Z' });
+    expect(created).toMatchObject({
+      userId: alice,
+      title: 'Write the spec',
+      description: null,
+      status: 'todo',
+      dueAt: '2027-01-02T02:04:05.678000Z',
+    });
     expect(created.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
     expect(await tasksOf(alice).get(created.id)).toEqual(created);
 
     const updated = await tasksOf(alice).update(created.id, { status: 'done', description: 'with examples' });
-    expect(updated).toMatchObject({ id: created.id, status: 'done', description: 'with examples', title: 'Write the spec' });
+    expect(updated).toMatchObject({
+      id: created.id,
+      status: 'done',
+      description: 'with examples',
+      title: 'Write the spec',
+    });
     expect((updated?.updatedAt ?? '') >= created.updatedAt).toBe(true);
 
     expect(await tasksOf(alice).delete(created.id)).toBe(true);
@@ -62,20 +76,30 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
     it('refuses an insert for another user inside a subject scope, and writes nothing', async () => {
       const before = (await tasksOf(bob).list({ limit: 200 })).items.length;
       // 42501: refused by the policy's WITH CHECK, not by any other error.
-      expect(await failureSqlState(inSubjectScope(alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)))).toBe('42501');
+      expect(
+        await failureSqlState(
+          inSubjectScope(alice, (tx) => tx.execute(sql`insert into tasks (user_id, title) values (${bob}, 'forged')`)),
+        ),
+      ).toBe('42501');
       expect((await tasksOf(bob).list({ limit: 200 })).items).toHaveLength(before);
     });
 
     it('refuses to move a row to another owner with an unscoped update', async () => {
       const task = await tasksOf(alice).create({ title: 'keep me' });
-      expect(await failureSqlState(inSubjectScope(alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)))).toBe('42501');
+      expect(
+        await failureSqlState(
+          inSubjectScope(alice, (tx) => tx.execute(sql`update tasks set user_id = ${bob} where id = ${task.id}`)),
+        ),
+      ).toBe('42501');
       expect(await tasksOf(alice).get(task.id)).toMatchObject({ userId: alice });
     });
 
     it('runs as a role that is neither superuser nor exempt from row-level security', async () => {
       const [role] = rowsOf<{ name: string; rolsuper: boolean; rolbypassrls: boolean }>(
         await inSubjectScope(alice, (tx) =>
-          tx.execute(sql`select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user`),
+          tx.execute(
+            sql`select current_user as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+          ),
         ),
       );
       expect(role).toEqual({ name: 'tessera_tasks_app', rolsuper: false, rolbypassrls: false });
@@ -87,7 +111,9 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
       const carol = `user-${randomUUID()}`;
       // One statement gives every row the same created_at: only the id can order them.
       await inSubjectScope(carol, (tx) =>
-        tx.execute(sql`insert into tasks (user_id, title) select ${carol}, 'same instant ' || n from generate_series(1, 7) as n`),
+        tx.execute(
+          sql`insert into tasks (user_id, title) select ${carol}, 'same instant ' || n from generate_series(1, 7) as n`,
+        ),
       );
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -130,7 +156,14 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
           // Bob may have tasks of his own; none of anyone else's may show.
           list: (await bobsTasks.list({ limit: 200 })).items.filter((item) => item.userId !== bob),
           // Proof that nothing else stood in the way: in Bob's scope, a query without the filter now sees Alice's task.
-          unfiltered: rowsOf(await withSubject(tx, bob, (scoped) => scoped.execute(sql`select id from tasks where id = ${task.id}`), tasksScope)).length,
+          unfiltered: rowsOf(
+            await withSubject(
+              tx,
+              bob,
+              (scoped) => scoped.execute(sql`select id from tasks where id = ${task.id}`),
+              tasksScope,
+            ),
+          ).length,
         };
         throw new RolledBack(seen);
       })
@@ -158,16 +191,26 @@ describe.each(testDatabaseTargets())('TaskRepository on %s', (target) => {
       const tasks = TaskRepository.forSubject(database(), alice, { deadlineMs: 100 });
       const task = await tasksOf(alice).create({ title: 'before' });
       // drizzle queries are lazy: `then` starts this one, and by the next turn of the event loop it holds the connection.
-      const busy = database().db.execute(sql`select pg_sleep(0.4)`).then(() => undefined);
+      const busy = database()
+        .db.execute(sql`select pg_sleep(0.4)`)
+        .then(() => undefined);
       await new Promise((resolve) => setImmediate(resolve));
-      const writes = await Promise.allSettled([tasks.create({ title: 'late' }), tasks.update(task.id, { title: 'late' }), tasks.delete(task.id)]);
-      expect(writes.map((write) => write.status === 'rejected' && write.reason instanceof DatabaseUnavailableError)).toEqual([true, true, true]);
+      const writes = await Promise.allSettled([
+        tasks.create({ title: 'late' }),
+        tasks.update(task.id, { title: 'late' }),
+        tasks.delete(task.id),
+      ]);
+      expect(
+        writes.map((write) => write.status === 'rejected' && write.reason instanceof DatabaseUnavailableError),
+      ).toEqual([true, true, true]);
       await busy;
       // Queued behind everything still waiting for the one connection: once it answers, a late write would have landed.
       await database().db.execute(sql`select 1`);
-      expect((await tasksOf(alice).list({ limit: 200 })).items.filter((item) => item.id === task.id || item.title === 'late')).toEqual([
-        expect.objectContaining({ id: task.id, title: 'before' }),
-      ]);
+      expect(
+        (await tasksOf(alice).list({ limit: 200 })).items.filter(
+          (item) => item.id === task.id || item.title === 'late',
+        ),
+      ).toEqual([expect.objectContaining({ id: task.id, title: 'before' })]);
     });
   });
 });

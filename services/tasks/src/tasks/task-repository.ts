@@ -1,8 +1,8 @@
-import { withSubject, type SubjectScopeOptions, type SubjectTransaction } from '@tessera/db';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { type SubjectScopeOptions, type SubjectTransaction, withSubject } from '@tessera/db';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { TasksDatabase, TasksSchema } from '../db/database.ts';
-import { tasks, tasksAppRole, type TaskStatus } from '../db/schema.ts';
+import { type TaskStatus, tasks, tasksAppRole } from '../db/schema.ts';
 import { encodeCursor, type ListPosition } from './cursor.ts';
 import type { NewTask, Task, TaskPage, TaskPatch } from './task.ts';
 
@@ -56,14 +56,22 @@ export class TaskRepository {
   readonly #subject: string;
   readonly #deadlineMs: number;
 
-  private constructor({ db }: Pick<TasksDatabase, 'db'>, subject: string, { deadlineMs = 8_000 }: TaskRepositoryOptions) {
+  private constructor(
+    { db }: Pick<TasksDatabase, 'db'>,
+    subject: string,
+    { deadlineMs = 8_000 }: TaskRepositoryOptions,
+  ) {
     this.#db = db;
     this.#subject = subject;
     this.#deadlineMs = deadlineMs;
   }
 
   /** The repository of `subject`'s tasks: the only way to reach the `tasks` table. */
-  static forSubject(database: Pick<TasksDatabase, 'db'>, subject: string, options: TaskRepositoryOptions = {}): TaskRepository {
+  static forSubject(
+    database: Pick<TasksDatabase, 'db'>,
+    subject: string,
+    options: TaskRepositoryOptions = {},
+  ): TaskRepository {
     if (subject.trim() === '') throw new TypeError('TaskRepository.forSubject needs a non-empty subject');
     return new TaskRepository(database, subject, options);
   }
@@ -79,7 +87,9 @@ export class TaskRepository {
             this.#owned(),
             status === undefined ? undefined : eq(tasks.status, status),
             // Keyset pagination: a row comparison the (user_id, created_at, id) index serves.
-            after === undefined ? undefined : sql`(${tasks.createdAt}, ${tasks.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
+            after === undefined
+              ? undefined
+              : sql`(${tasks.createdAt}, ${tasks.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
           ),
         )
         .orderBy(tasks.createdAt, tasks.id)
@@ -93,7 +103,12 @@ export class TaskRepository {
 
   /** The subject's task with this id, or `null` (also when it belongs to someone else). */
   async get(id: string): Promise<Task | null> {
-    const [task] = await this.#inScope((tx) => tx.select(taskColumns).from(tasks).where(and(this.#owned(), eq(tasks.id, id))));
+    const [task] = await this.#inScope((tx) =>
+      tx
+        .select(taskColumns)
+        .from(tasks)
+        .where(and(this.#owned(), eq(tasks.id, id))),
+    );
     return task ?? null;
   }
 
@@ -102,7 +117,13 @@ export class TaskRepository {
     const [task] = await this.#inScope((tx) =>
       tx
         .insert(tasks)
-        .values({ userId: this.#subject, title: input.title, description: input.description ?? null, status: input.status ?? 'todo', dueAt: input.dueAt ?? null })
+        .values({
+          userId: this.#subject,
+          title: input.title,
+          description: input.description ?? null,
+          status: input.status ?? 'todo',
+          dueAt: input.dueAt ?? null,
+        })
         .returning(taskColumns),
     );
     if (task === undefined) throw new Error('insert returned no row');
@@ -114,7 +135,8 @@ export class TaskRepository {
     // Field by field, so nothing else (an owner, a timestamp) can ride along. A field is changed when it is
     // present, also to null; drizzle leaves an absent (undefined) one as it is.
     const { title, description, status, dueAt } = patch;
-    if ([title, description, status, dueAt].every((value) => value === undefined)) throw new TypeError('TaskRepository.update needs at least one field');
+    if ([title, description, status, dueAt].every((value) => value === undefined))
+      throw new TypeError('TaskRepository.update needs at least one field');
     const [task] = await this.#inScope((tx) =>
       tx
         .update(tasks)
@@ -127,7 +149,12 @@ export class TaskRepository {
 
   /** Deletes the subject's task; `false` when there is no such task for the subject. */
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.#inScope((tx) => tx.delete(tasks).where(and(this.#owned(), eq(tasks.id, id))).returning({ id: tasks.id }));
+    const deleted = await this.#inScope((tx) =>
+      tx
+        .delete(tasks)
+        .where(and(this.#owned(), eq(tasks.id, id)))
+        .returning({ id: tasks.id }),
+    );
     return deleted.length > 0;
   }
 

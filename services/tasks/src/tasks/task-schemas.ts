@@ -89,7 +89,13 @@ export const UpdateTaskSchema = z
 /** `?status=&limit=&cursor=` of a list. */
 export const ListTasksQuerySchema = z.strictObject({
   // Not the TaskStatus component: its example (`todo`) would pre-fill "Try it out" and hide the other tasks.
-  status: z.enum(taskStatuses).optional().openapi({ param: { name: 'status', in: 'query' }, description: 'Only the tasks with this status; every task when absent' }),
+  status: z
+    .enum(taskStatuses)
+    .optional()
+    .openapi({
+      param: { name: 'status', in: 'query' },
+      description: 'Only the tasks with this status; every task when absent',
+    }),
   // Decimal digits only: `z.coerce.number()` would also take `1e1`, `0x10` and `5.0`.
   limit: countSchema({ min: 1, max: 200 })
     .default(50)
@@ -105,12 +111,18 @@ export const ListTasksQuerySchema = z.strictObject({
       }
     })
     .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, type: 'string', description: 'Opaque `nextCursor` of the previous page' }),
+    .openapi({
+      param: { name: 'cursor', in: 'query' },
+      type: 'string',
+      description: 'Opaque `nextCursor` of the previous page',
+    }),
 });
 
 /** `:id` of a task. Any string is accepted here: a malformed id is simply a task that does not exist (404). */
 export const TaskIdParamsSchema = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '0b7f3a52-8c1e-4d7a-9f10-2b3c4d5e6f70' }),
+  id: z
+    .string()
+    .openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '0b7f3a52-8c1e-4d7a-9f10-2b3c4d5e6f70' }),
 });
 
 /** `:userId` of the path form: a user id, or `me` for the caller. */
@@ -121,7 +133,11 @@ export const UserIdParamsSchema = z.object({
     // A blank id would reach `TaskRepository.forSubject` (a TypeError, so a 500), one with U+0000 `set_config` (a
     // Postgres error, a 500 too): neither names a user, so both are refused here.
     .refine((id) => id.trim() !== '' && noNul(id), 'must be a user id or `me`')
-    .openapi({ param: { name: 'userId', in: 'path' }, description: 'A user id, or `me` for the caller', example: 'me' }),
+    .openapi({
+      param: { name: 'userId', in: 'path' },
+      description: 'A user id, or `me` for the caller',
+      example: 'me',
+    }),
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

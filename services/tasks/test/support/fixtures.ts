@@ -10,7 +10,12 @@ export async function signUpUsers(stack: TasksStack, count: number): Promise<{ u
 }
 
 /** Creates a task over HTTP and returns it; fails the test on anything but 201. */
-export async function createTask(stack: TasksStack, token: string, body: Record<string, unknown>, path = '/v1/tasks'): Promise<Task> {
+export async function createTask(
+  stack: TasksStack,
+  token: string,
+  body: Record<string, unknown>,
+  path = '/v1/tasks',
+): Promise<Task> {
   const response = await stack.call(path, { method: 'POST', token, body });
   if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as Task;
@@ -22,7 +27,10 @@ export async function listAll(stack: TasksStack, token: string, query = ''): Pro
   let cursor: string | null = null;
   do {
     const separator = query === '' ? '' : '&';
-    const response = await stack.call(`/v1/tasks?limit=200${separator}${query}${cursor === null ? '' : `&cursor=${cursor}`}`, { token });
+    const response = await stack.call(
+      `/v1/tasks?limit=200${separator}${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
+      { token },
+    );
     if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`);
     const page = (await response.json()) as TaskPage;
     items.push(...page.items);
@@ -32,7 +40,11 @@ export async function listAll(stack: TasksStack, token: string, query = ''): Pro
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the machine (2 shared cores) responsive. */
-export async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -18,7 +18,10 @@ export type TasksStack = {
   /** Every log line the tasks service wrote, parsed. */
   logs: Record<string, unknown>[];
   /** `fetch` against the tasks service with an optional bearer token and JSON body. */
-  call(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 };
 
@@ -35,7 +38,12 @@ export type TasksStackOptions = {
 };
 
 /** Starts auth, then tasks configured to trust it, exactly as in production but on ephemeral ports. */
-export async function startTasksStack({ target = 'memory://', env = {}, databaseUrl, service }: TasksStackOptions = {}): Promise<TasksStack> {
+export async function startTasksStack({
+  target = 'memory://',
+  env = {},
+  databaseUrl,
+  service,
+}: TasksStackOptions = {}): Promise<TasksStack> {
   const auth = await startTestAuthService(env);
   let database: TestDatabase | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-tasks-test-'));
@@ -53,7 +61,13 @@ export async function startTasksStack({ target = 'memory://', env = {}, database
     const captured = capturingLogger('info');
     const logger = captured.logger;
     const tasks = await createTasksService(config, { ...service, logger });
-    const server = await serve(tasks.app, { port: 0, hostname: '127.0.0.1', logger, handleSignals: false, onShutdown: () => tasks.close() });
+    const server = await serve(tasks.app, {
+      port: 0,
+      hostname: '127.0.0.1',
+      logger,
+      handleSignals: false,
+      onShutdown: () => tasks.close(),
+    });
     let closing: Promise<void> | undefined;
     return {
       auth,
@@ -93,8 +107,17 @@ export async function startTasksStack({ target = 'memory://', env = {}, database
  * A service token from the real client-credentials grant (`POST /api/auth/oauth2/token`), fetched the way a
  * calling service does: with `clientCredentials` from `@tessera/client`.
  */
-export async function serviceToken(auth: TestAuthService, scopes: string[]): Promise<{ clientId: string; token: string }> {
+export async function serviceToken(
+  auth: TestAuthService,
+  scopes: string[],
+): Promise<{ clientId: string; token: string }> {
   const { clientId, clientSecret } = await auth.createClient({ scopes, audiences: ['tessera'] });
-  const source = clientCredentials({ tokenUrl: `${auth.url}/api/auth/oauth2/token`, clientId, clientSecret, scope: scopes, audience: 'tessera' });
+  const source = clientCredentials({
+    tokenUrl: `${auth.url}/api/auth/oauth2/token`,
+    clientId,
+    clientSecret,
+    scope: scopes,
+    audience: 'tessera',
+  });
   return { clientId, token: await source.token() };
 }

@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import type { AuthFailureResponse } from '../../http/auth-failure-response.ts';
+import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import { authenticate, outcomeOf } from '../../http/authenticate.ts';
-import { resolveGuardOptions } from '../../http/guard-options.ts';
 import type { GuardOptions } from '../../http/guard-options.ts';
+import { resolveGuardOptions } from '../../http/guard-options.ts';
 import { realmOf, rememberRealm } from '../../http/request-realm.ts';
 import { scopeRequirement } from '../../http/scope-requirement.ts';
 import type { Principal } from '../../principal.ts';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import type { AuthFailureResponse } from '../../http/auth-failure-response.ts';
+import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import { authenticate, outcomeOf } from '../../http/authenticate.ts';
-import { resolveGuardOptions } from '../../http/guard-options.ts';
 import type { GuardOptions } from '../../http/guard-options.ts';
+import { resolveGuardOptions } from '../../http/guard-options.ts';
 import { realmOf, rememberRealm } from '../../http/request-realm.ts';
 import { scopeRequirement } from '../../http/scope-requirement.ts';
 import type { Principal } from '../../principal.ts';
@@ -62,5 +62,8 @@ export function requireScope(...scopes: string[]): preHandlerAsyncHookHandler {
  * Fastify the request is answered.
  */
 function send(reply: FastifyReply, answer: AuthFailureResponse): FastifyReply {
-  return reply.code(answer.status).headers(answer.headers).send(Buffer.from(JSON.stringify(answer.body)));
+  return reply
+    .code(answer.status)
+    .headers(answer.headers)
+    .send(Buffer.from(JSON.stringify(answer.body)));
 }

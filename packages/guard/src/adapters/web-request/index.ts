@@ -1,2 +1,2 @@
-export { verifyRequest } from './verify-request.ts';
 export type { RequestVerification, VerifyRequestOptions } from './verify-request.ts';
+export { verifyRequest } from './verify-request.ts';

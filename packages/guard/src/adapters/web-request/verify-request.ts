@@ -1,9 +1,9 @@
-import { authFailureResponse } from '../../http/auth-failure-response.ts';
+import { GuardConfigError } from '../../errors.ts';
 import type { AuthFailure } from '../../http/auth-failure-response.ts';
+import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import { authenticate } from '../../http/authenticate.ts';
 import { checkRealm } from '../../http/guard-options.ts';
 import { scopeRequirement } from '../../http/scope-requirement.ts';
-import { GuardConfigError } from '../../errors.ts';
 import type { Principal } from '../../principal.ts';
 import type { Verifier } from '../../verifier.ts';
 
@@ -26,7 +26,8 @@ export type RequestVerification =
  * comes with its answer ready: the same status, RFC 6750 challenge and problem+json body as the Hono middleware.
  */
 export async function verifyRequest(request: Request, options: VerifyRequestOptions): Promise<RequestVerification> {
-  if (typeof options?.verifier?.verify !== 'function') throw new GuardConfigError('verifyRequest needs a verifier from createVerifier');
+  if (typeof options?.verifier?.verify !== 'function')
+    throw new GuardConfigError('verifyRequest needs a verifier from createVerifier');
   const realm = checkRealm(options.realm);
   const missingScope = options.scopes === undefined ? undefined : scopeRequirement(options.scopes);
 

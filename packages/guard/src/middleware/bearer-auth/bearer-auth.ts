@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import type { AuthFailureResponse } from '../../http/auth-failure-response.ts';
+import { authFailureResponse } from '../../http/auth-failure-response.ts';
 import { authenticate, outcomeOf } from '../../http/authenticate.ts';
-import { resolveGuardOptions } from '../../http/guard-options.ts';
 import type { GuardOptions } from '../../http/guard-options.ts';
+import { resolveGuardOptions } from '../../http/guard-options.ts';
 import { rememberRealm } from '../../http/request-realm.ts';
 import type { Principal } from '../../principal.ts';
 

@@ -1,10 +1,18 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createVerifier } from '../../verifier.ts';
+import {
+  audience,
+  generateTestKey,
+  issuer,
+  nowSeconds,
+  signToken,
+  startJwksServer,
+  userClaims,
+} from '../../../test/support.ts';
 import type { Principal } from '../../principal.ts';
-import { audience, generateTestKey, issuer, nowSeconds, signToken, startJwksServer, userClaims } from '../../../test/support.ts';
-import { bearerAuth } from './index.ts';
+import { createVerifier } from '../../verifier.ts';
 import type { GuardOutcome, GuardVariables } from './index.ts';
+import { bearerAuth } from './index.ts';
 
 const key = generateTestKey('EdDSA');
 const verifier = createVerifier({ issuer, audience, algorithms: ['EdDSA'], keys: [key.jwk] });
@@ -26,7 +34,14 @@ function get(app: Hono<{ Variables: GuardVariables }>, authorization?: string, p
 async function problem(response: Response) {
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: response.status, detail: expect.any(String) }));
+  expect(body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status: response.status,
+      detail: expect.any(String),
+    }),
+  );
   return body;
 }
 
@@ -135,7 +150,15 @@ describe('bearerAuth', () => {
 
   it('survives a hook that throws', async () => {
     const app = new Hono<{ Variables: GuardVariables }>();
-    app.use('*', bearerAuth({ verifier, onOutcome: () => { throw new Error('metrics down'); } }));
+    app.use(
+      '*',
+      bearerAuth({
+        verifier,
+        onOutcome: () => {
+          throw new Error('metrics down');
+        },
+      }),
+    );
     app.get('/me', (c) => c.text(c.var.principal.subject));
     expect((await get(app, `Bearer ${signToken(key)}`)).status).toBe(200);
     expect((await get(app)).status).toBe(401);

@@ -1,3 +1,3 @@
-export { bearerAuth } from './bearer-auth.ts';
-export type { BearerAuthOptions, GuardVariables } from './bearer-auth.ts';
 export type { GuardOutcome } from '../../http/authenticate.ts';
+export type { BearerAuthOptions, GuardVariables } from './bearer-auth.ts';
+export { bearerAuth } from './bearer-auth.ts';

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createVerifier } from '../../verifier.ts';
 import { audience, generateTestKey, issuer, signToken, userClaims } from '../../../test/support.ts';
-import { bearerAuth } from '../bearer-auth/index.ts';
+import { createVerifier } from '../../verifier.ts';
 import type { GuardVariables } from '../bearer-auth/index.ts';
+import { bearerAuth } from '../bearer-auth/index.ts';
 import { requireScope } from './index.ts';
 
 const key = generateTestKey('EdDSA');

@@ -1,2 +1,2 @@
-export { commonPasswords, COMMON_PASSWORD_MESSAGE } from './plugin.ts';
 export { isCommonPassword } from './password-list.ts';
+export { COMMON_PASSWORD_MESSAGE, commonPasswords } from './plugin.ts';
