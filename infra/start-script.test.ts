@@ -47,8 +47,8 @@ describe('npm start', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('links every service and its docs, and leaves no service running when it is killed with SIGKILL', async () => {
-    const [authPort, tasksPort] = [await unusedPort(), await unusedPort()];
+  it('links every service and its docs, and leaves nothing running when it is killed with SIGKILL', async () => {
+    const [authPort, tasksPort, spaPort] = [await unusedPort(), await unusedPort(), await unusedPort()];
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -56,6 +56,7 @@ describe('npm start', () => {
       DATA_DIR: dataDir,
       AUTH_PORT: String(authPort),
       TASKS_PORT: String(tasksPort),
+      SPA_PORT: String(spaPort),
     };
     const stack = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -74,11 +75,14 @@ describe('npm start', () => {
         .stdout.split('\n')
         .map((line) => Number(line.trim()))
         .filter((pid) => pid > 0);
-      expect(children).toHaveLength(2);
+      expect(children).toHaveLength(3);
 
       stack.kill('SIGKILL');
-      await until(async () => !(await accepting(authPort)) && !(await accepting(tasksPort)), 'both ports to close');
-      await until(() => children.every((pid) => !alive(pid)), 'both services to exit');
+      await until(
+        async () => !(await accepting(authPort)) && !(await accepting(tasksPort)) && !(await accepting(spaPort)),
+        'every port to close',
+      );
+      await until(() => children.every((pid) => !alive(pid)), 'the services and the app to exit');
     } finally {
       if (stack.exitCode === null) stack.kill('SIGKILL');
       for (const pid of children.filter(alive)) process.kill(pid, 'SIGKILL');

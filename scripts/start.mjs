@@ -39,7 +39,7 @@ const services = [
   // Vite's dev server reloads by itself; it finds the services through TESSERA_AUTH_URL and TESSERA_TASKS_URL.
   {
     name: 'spa',
-    args: [vite, '--config', 'examples/spa/vite.config.ts'],
+    args: ['--import', './scripts/exit-with-parent.mjs', vite, '--config', 'examples/spa/vite.config.ts'],
     env: { SPA_PORT: spaPort, TESSERA_AUTH_URL: authUrl, TESSERA_TASKS_URL: `http://localhost:${tasksPort}` },
     url: `http://localhost:${spaPort}`,
     ready: `http://localhost:${spaPort}/`,
